@@ -1,0 +1,309 @@
+package streams
+
+import (
+	"bytes"
+	"errors"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/quicr/quicr/quic/internal/qerr"
+)
+
+func pattern(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i*7 + i>>8)
+	}
+	return b
+}
+
+type sentFrame struct {
+	off uint64
+	n   int
+	fin bool
+}
+
+// transfer moves data from a SendBuffer to a RecvBuffer through a lossy,
+// reordering, duplicating channel until everything is acknowledged.
+func transfer(t *testing.T, seed uint64, data []byte, unordered bool) []byte {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
+	var s SendBuffer
+	var r RecvBuffer
+	written := 0
+	var inflight []sentFrame
+	got := make([]byte, len(data))
+	gotN := 0
+	var readBuf [3000]byte
+	for step := 0; step < 1_000_000; step++ {
+		if written < len(data) && rng.IntN(3) == 0 {
+			n := min(len(data)-written, 1+rng.IntN(5000))
+			s.Write(data[written : written+n])
+			written += n
+			if written == len(data) {
+				s.Close()
+			}
+		}
+		limit := s.Sent() + uint64(rng.IntN(20000)) // flow control opening gradually
+		if s.HasData(limit) {
+			off, chunk, fin, _ := s.NextFrame(1+rng.IntN(1400), limit)
+			if len(chunk) > 0 || fin {
+				f := sentFrame{off, len(chunk), fin}
+				inflight = append(inflight, f)
+				if rng.IntN(10) != 0 { // 10% loss
+					if err := r.OnData(off, bytes.Clone(chunk), fin); err != nil {
+						t.Fatalf("seed %d: OnData: %v", seed, err)
+					}
+					if rng.IntN(10) == 0 { // duplicate
+						r.OnData(off, bytes.Clone(chunk), fin)
+					}
+				} else {
+					inflight[len(inflight)-1].n = -1 - inflight[len(inflight)-1].n // mark lost
+				}
+			}
+		}
+		// Acknowledge or declare lost a random in-flight frame.
+		if len(inflight) > 0 && rng.IntN(2) == 0 {
+			i := rng.IntN(len(inflight))
+			f := inflight[i]
+			inflight = append(inflight[:i], inflight[i+1:]...)
+			if f.n < 0 {
+				s.OnLost(f.off, -1-f.n, f.fin)
+			} else {
+				s.OnAcked(f.off, f.n, f.fin)
+			}
+		}
+		if unordered {
+			for {
+				off, chunk, ok := r.ReadUnordered()
+				if !ok {
+					break
+				}
+				copy(got[off:], chunk)
+				gotN += len(chunk)
+			}
+		} else {
+			n := r.Read(readBuf[:rng.IntN(len(readBuf))+1])
+			copy(got[gotN:], readBuf[:n])
+			gotN += n
+		}
+		if s.AllAcked() && r.AtEOF() {
+			if gotN != len(data) {
+				t.Fatalf("seed %d: delivered %d bytes, want %d", seed, gotN, len(data))
+			}
+			if s.Buffered() != 0 {
+				t.Fatalf("seed %d: %d bytes still buffered after all acked", seed, s.Buffered())
+			}
+			return got
+		}
+	}
+	t.Fatalf("seed %d: transfer did not finish (sent %d, acked all %v, recv EOF %v)", seed, s.Sent(), s.AllAcked(), r.AtEOF())
+	return nil
+}
+
+func TestTransferUnderLossReorderDuplication(t *testing.T) {
+	data := pattern(200_000)
+	for seed := uint64(1); seed <= 20; seed++ {
+		for _, unordered := range []bool{false, true} {
+			if got := transfer(t, seed, data, unordered); !bytes.Equal(got, data) {
+				t.Fatalf("seed %d unordered %v: data corrupted", seed, unordered)
+			}
+		}
+	}
+}
+
+func TestSendBufferFrames(t *testing.T) {
+	var s SendBuffer
+	s.Write([]byte("hello world"))
+	off, d, fin, isNew := s.NextFrame(5, 100)
+	if off != 0 || string(d) != "hello" || fin || !isNew {
+		t.Fatalf("first frame: %d %q %v %v", off, d, fin, isNew)
+	}
+	// Flow control stops new data at the limit.
+	off, d, _, _ = s.NextFrame(100, 8)
+	if off != 5 || string(d) != " wo" {
+		t.Fatalf("limited frame: %d %q", off, d)
+	}
+	if s.HasData(8) {
+		t.Error("HasData true at the flow-control limit")
+	}
+	s.Close()
+	off, d, fin, _ = s.NextFrame(100, 100)
+	if off != 8 || string(d) != "rld" || !fin {
+		t.Fatalf("last frame: %d %q fin %v", off, d, fin)
+	}
+	// Lose the middle frame: it comes back before any new data.
+	s.OnLost(5, 3, false)
+	off, d, fin, isNew = s.NextFrame(100, 100)
+	if off != 5 || string(d) != " wo" || fin || isNew {
+		t.Fatalf("retransmission: %d %q %v %v", off, d, fin, isNew)
+	}
+	// Lose the FIN frame: data and FIN come back together.
+	s.OnLost(8, 3, true)
+	off, d, fin, _ = s.NextFrame(100, 100)
+	if off != 8 || string(d) != "rld" || !fin {
+		t.Fatalf("FIN retransmission: %d %q fin %v", off, d, fin)
+	}
+	s.OnAcked(0, 5, false)
+	s.OnAcked(8, 3, true)
+	if s.AllAcked() {
+		t.Fatal("all acked with a hole at 5..8")
+	}
+	// A loss of already acknowledged data sends nothing.
+	s.OnLost(0, 5, false)
+	if s.HasData(100) {
+		t.Error("acknowledged data queued for retransmission")
+	}
+	if !s.OnAcked(5, 3, false) || !s.AllAcked() || s.Buffered() != 0 {
+		t.Errorf("after last ack: all %v buffered %d", s.AllAcked(), s.Buffered())
+	}
+}
+
+func TestSendBufferFinOnly(t *testing.T) {
+	var s SendBuffer
+	s.Write([]byte("ab"))
+	s.NextFrame(10, 10)
+	s.Close()
+	off, d, fin, isNew := s.NextFrame(10, 10)
+	if off != 2 || len(d) != 0 || !fin || isNew {
+		t.Fatalf("FIN-only frame: %d %q %v %v", off, d, fin, isNew)
+	}
+	s.OnLost(2, 0, true)
+	if !s.HasData(10) {
+		t.Fatal("lost FIN not queued again")
+	}
+	if _, _, fin, _ := s.NextFrame(10, 10); !fin {
+		t.Fatal("FIN not resent")
+	}
+}
+
+func TestRecvBufferFinalSize(t *testing.T) {
+	tests := []struct {
+		name string
+		ops  func(r *RecvBuffer) error
+		code qerr.TransportErrorCode
+	}{
+		{"data beyond final size", func(r *RecvBuffer) error {
+			r.OnData(0, make([]byte, 10), true)
+			return r.OnData(5, make([]byte, 10), false)
+		}, qerr.FinalSizeError},
+		{"final size changed", func(r *RecvBuffer) error {
+			r.OnData(0, make([]byte, 10), true)
+			return r.OnData(0, make([]byte, 12), true)
+		}, qerr.FinalSizeError},
+		{"final size below received data", func(r *RecvBuffer) error {
+			r.OnData(10, make([]byte, 10), false)
+			return r.OnData(0, make([]byte, 5), true)
+		}, qerr.FinalSizeError},
+		{"reset below received data", func(r *RecvBuffer) error {
+			r.OnData(0, make([]byte, 10), false)
+			return r.OnReset(5)
+		}, qerr.FinalSizeError},
+		{"reset changes final size", func(r *RecvBuffer) error {
+			r.OnData(0, make([]byte, 10), true)
+			return r.OnReset(11)
+		}, qerr.FinalSizeError},
+		{"same FIN twice", func(r *RecvBuffer) error {
+			r.OnData(0, make([]byte, 10), true)
+			return r.OnData(0, make([]byte, 10), true)
+		}, 0},
+		{"reset at final size", func(r *RecvBuffer) error {
+			r.OnData(0, make([]byte, 10), true)
+			return r.OnReset(10)
+		}, 0},
+	}
+	for _, tt := range tests {
+		var r RecvBuffer
+		err := tt.ops(&r)
+		if tt.code == 0 {
+			if err != nil {
+				t.Errorf("%s: %v", tt.name, err)
+			}
+			continue
+		}
+		var te *qerr.TransportError
+		if !errors.As(err, &te) || te.Code != tt.code {
+			t.Errorf("%s: err %v, want %v", tt.name, err, tt.code)
+		}
+	}
+}
+
+func TestRecvBufferGapLimit(t *testing.T) {
+	var r RecvBuffer
+	var err error
+	for i := uint64(0); i < 2*maxGaps && err == nil; i++ {
+		err = r.OnData(2*i+1, []byte{1}, false)
+	}
+	var te *qerr.TransportError
+	if !errors.As(err, &te) || te.Code != qerr.ProtocolViolation {
+		t.Fatalf("scattered 1-byte frames: err %v", err)
+	}
+}
+
+func TestRecvBufferMemoryFollowsData(t *testing.T) {
+	var r RecvBuffer
+	// One byte far ahead allocates one block, not the whole gap.
+	r.OnData(1<<20, []byte{1}, false)
+	allocated := 0
+	for _, b := range r.blocks {
+		if b != nil {
+			allocated++
+		}
+	}
+	if allocated != 1 {
+		t.Errorf("%d blocks allocated for one byte", allocated)
+	}
+}
+
+func FuzzRecvBuffer(f *testing.F) {
+	f.Add([]byte{0, 10, 1, 5, 20, 0, 0, 30, 1})
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		var r RecvBuffer
+		var model [256]byte
+		var have [256]bool
+		for len(ops) >= 3 {
+			off, n, fin := uint64(ops[0]), int(ops[1]%64), ops[2]&1 == 1
+			ops = ops[3:]
+			if off+uint64(n) > 255 {
+				continue
+			}
+			data := make([]byte, n)
+			for i := range data {
+				data[i] = byte(off) + byte(i)
+				model[int(off)+i] = data[i]
+				have[int(off)+i] = true
+			}
+			if err := r.OnData(off, data, fin); err != nil {
+				return
+			}
+		}
+		var buf [256]byte
+		n := r.Read(buf[:])
+		for i := 0; i < n; i++ {
+			if !have[i] || buf[i] != model[i] {
+				t.Fatalf("byte %d: got %d, want %d (have %v)", i, buf[i], model[i], have[i])
+			}
+		}
+		if n < 256 && have[n] {
+			t.Fatalf("read stopped at %d although byte %d arrived", n, n)
+		}
+	})
+}
+
+func BenchmarkStreamWriteRead(b *testing.B) {
+	data := pattern(1200)
+	var s SendBuffer
+	var r RecvBuffer
+	buf := make([]byte, 1200)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Write(data)
+		off, chunk, _, _ := s.NextFrame(1200, ^uint64(0))
+		if err := r.OnData(off, chunk, false); err != nil {
+			b.Fatal(err)
+		}
+		s.OnAcked(off, len(chunk), false)
+		r.Read(buf)
+	}
+}
