@@ -1,0 +1,354 @@
+package core
+
+import (
+	crand "crypto/rand"
+	"math/rand/v2"
+	"net/netip"
+	"time"
+
+	"github.com/quicr/quicr/quic/internal/connid"
+	"github.com/quicr/quicr/quic/internal/packet"
+	"github.com/quicr/quicr/quic/internal/protect"
+	"github.com/quicr/quicr/quic/internal/protocol"
+	"github.com/quicr/quicr/quic/internal/token"
+)
+
+// EndpointConfig configures an Endpoint.
+type EndpointConfig struct {
+	Conn *Config
+	// Server makes the endpoint accept connections.
+	Server bool
+	// ResetKey derives stateless reset tokens; TokenKey seals address
+	// validation tokens. Both survive restarts if the caller keeps them.
+	ResetKey [32]byte
+	TokenKey [32]byte
+	// Seed seeds the endpoint's random source (connection IDs, packet
+	// number skips, token nonces).
+	Seed [32]byte
+	// RequireRetry sends a Retry to every client without a valid token
+	// (RFC 9000, 8.1.2); RetryThreshold does so once this many handshakes
+	// are in progress (0: never).
+	RequireRetry   bool
+	RetryThreshold int
+	// MaxConns bounds the connections the endpoint accepts (0: no limit).
+	MaxConns int
+	// RetryTokenLifetime and NewTokenLifetime bound token validity.
+	RetryTokenLifetime time.Duration
+	NewTokenLifetime   time.Duration
+	// WallClock gives the time tokens are stamped with: they must stay
+	// valid across restarts, so they need the wall clock. The I/O layer
+	// passes time.Now; tests pass a fake.
+	WallClock func() time.Time
+}
+
+// RouteKind says what Route decided about a datagram.
+type RouteKind uint8
+
+const (
+	// RouteDrop: nothing to do.
+	RouteDrop RouteKind = iota
+	// RouteConn: deliver to Conn.
+	RouteConn
+	// RouteNewConn: Conn is a new server connection the datagram created;
+	// deliver the datagram to it, then hand it to the application.
+	RouteNewConn
+	// RouteReply: send the Reply bytes (Version Negotiation, Retry or
+	// stateless reset) to the datagram's source.
+	RouteReply
+)
+
+// Route is Route's answer.
+type Route struct {
+	Kind  RouteKind
+	Conn  *Conn
+	Reply []byte
+}
+
+// Endpoint is the sans-IO part of a QUIC endpoint: it routes datagrams to
+// connections by connection ID (RFC 9000, 5.2), creates server connections,
+// and answers what no connection can with Version Negotiation (RFC 9000,
+// 6), Retry (8.1.2) or a stateless reset (10.3). It is not safe for
+// concurrent use.
+type Endpoint struct {
+	cfg    EndpointConfig
+	rng    *rand.ChaCha8
+	tokens *token.Protector
+	conns  map[protocol.ConnectionID]*Conn
+	// handshakes counts server connections not yet past the handshake.
+	handshakes int
+	accepted   int
+	// resetBudget limits stateless resets (RFC 9000, 10.3.3): refilled
+	// over time, spent per reset.
+	resetBudget  int
+	resetRefill  protocol.Time
+	StatelessResetsSent uint64
+}
+
+// chachaReader adapts a ChaCha8 source to io.Reader.
+type chachaReader struct{ r *rand.ChaCha8 }
+
+func (c chachaReader) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// NewEndpoint returns an endpoint.
+func NewEndpoint(cfg EndpointConfig) *Endpoint {
+	if cfg.RetryTokenLifetime == 0 {
+		cfg.RetryTokenLifetime = 10 * time.Second
+	}
+	if cfg.NewTokenLifetime == 0 {
+		cfg.NewTokenLifetime = 24 * time.Hour
+	}
+	if cfg.WallClock == nil {
+		cfg.WallClock = time.Now
+	}
+	e := &Endpoint{cfg: cfg, rng: rand.NewChaCha8(cfg.Seed), conns: make(map[protocol.ConnectionID]*Conn)}
+	e.tokens = token.NewProtector(cfg.TokenKey, chachaReader{e.rng})
+	return e
+}
+
+// Conns returns the number of routed connection IDs (for tests).
+func (e *Endpoint) Conns() int { return len(e.conns) }
+
+// newConnID makes a connection ID and its stateless reset token.
+func (e *Endpoint) newConnID() (protocol.ConnectionID, connid.ResetToken) {
+	var b [protocol.MaxConnIDLen]byte
+	n := e.cfg.Conn.ConnIDLen
+	for {
+		e.rng.Read(b[:n])
+		cid := protocol.NewConnectionID(b[:n])
+		if _, taken := e.conns[cid]; !taken {
+			return cid, token.StatelessResetToken(&e.cfg.ResetKey, cid.Bytes())
+		}
+	}
+}
+
+func (e *Endpoint) seed() [32]byte {
+	var s [32]byte
+	e.rng.Read(s[:])
+	return s
+}
+
+// Dial starts a client connection to remote with cfg (nil: the endpoint's
+// configuration). token is a NEW_TOKEN token from an earlier connection to
+// that server, or nil.
+func (e *Endpoint) Dial(now protocol.Time, cfg *Config, remote, local netip.AddrPort, tok []byte) (*Conn, error) {
+	if cfg == nil {
+		cfg = e.cfg.Conn
+	}
+	c, err := NewClientConn(now, cfg, ClientParams{
+		Remote: remote, Local: local, Token: tok, Seed: e.seed(), CIDGen: e.newConnID,
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.conns[c.initialSCID] = c
+	return c, nil
+}
+
+// AddConnID routes cid to c (after EventConnIDIssued).
+func (e *Endpoint) AddConnID(cid protocol.ConnectionID, c *Conn) { e.conns[cid] = c }
+
+// RemoveConnID stops routing cid (after EventConnIDRetired).
+func (e *Endpoint) RemoveConnID(cid protocol.ConnectionID) { delete(e.conns, cid) }
+
+// RemoveConn forgets every connection ID of a drained connection.
+func (e *Endpoint) RemoveConn(c *Conn) {
+	for cid, cc := range e.conns {
+		if cc == c {
+			delete(e.conns, cid)
+		}
+	}
+	if !c.isClient && !c.handshakeDone && e.handshakes > 0 {
+		e.handshakes--
+	}
+}
+
+// HandshakeDone tells the endpoint that a server connection finished its
+// handshake (for the Retry threshold).
+func (e *Endpoint) HandshakeDone(c *Conn) {
+	if !c.isClient && e.handshakes > 0 {
+		e.handshakes--
+	}
+}
+
+// Route decides what to do with a datagram. reply is a buffer for a
+// stateless reply.
+func (e *Endpoint) Route(now protocol.Time, d Datagram, reply []byte) Route {
+	b := d.Data
+	if len(b) == 0 {
+		return Route{}
+	}
+	if !packet.IsLongHeader(b[0]) {
+		dcid, err := packet.DestConnID(b, e.cfg.Conn.ConnIDLen)
+		if err != nil {
+			return Route{}
+		}
+		if c, ok := e.conns[protocol.NewConnectionID(dcid)]; ok {
+			return Route{Kind: RouteConn, Conn: c}
+		}
+		return e.statelessReset(now, d, dcid, reply)
+	}
+	v, dcidB, scidB, _, err := packet.ParseLongHeaderInvariants(b)
+	if err != nil {
+		return Route{}
+	}
+	if len(dcidB) <= protocol.MaxConnIDLen {
+		if c, ok := e.conns[protocol.NewConnectionID(dcidB)]; ok {
+			return Route{Kind: RouteConn, Conn: c}
+		}
+	}
+	if !e.cfg.Server {
+		return Route{}
+	}
+	// RFC 9000, 14.1: a server drops Initial datagrams under 1200 bytes,
+	// and sends no Version Negotiation in reply to them (RFC 9000, 6.1).
+	if len(b) < protocol.MinInitialDatagramSize {
+		return Route{}
+	}
+	if !e.supported(protocol.Version(v)) {
+		if v == 0 {
+			return Route{}
+		}
+		return e.versionNegotiation(dcidB, scidB, reply)
+	}
+	hdr, err := packet.ParseLongHeader(b)
+	if err != nil || hdr.Type != protocol.PacketInitial {
+		return Route{} // 0-RTT before its Initial: dropped, the client retransmits
+	}
+	// RFC 9000, 7.2: the client's first DCID has at least 8 bytes.
+	if hdr.DCID.Len() < 8 {
+		return Route{}
+	}
+	if e.cfg.MaxConns > 0 && e.accepted >= e.cfg.MaxConns {
+		return Route{}
+	}
+	return e.accept(now, d, &hdr, reply)
+}
+
+func (e *Endpoint) supported(v protocol.Version) bool {
+	for _, s := range e.cfg.Conn.Versions {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// versionNegotiation answers an unknown version (RFC 9000, 6.1), with a
+// greasing version in the list (RFC 9000, 15).
+func (e *Endpoint) versionNegotiation(dcid, scid []byte, reply []byte) Route {
+	vs := make([]protocol.Version, 0, len(e.cfg.Conn.Versions)+1)
+	vs = append(vs, e.cfg.Conn.Versions...)
+	vs = append(vs, packet.GreaseVersion(uint32(e.rng.Uint64())))
+	// The reply echoes the client's IDs swapped (RFC 9000, 17.2.1).
+	out := packet.AppendVersionNegotiation(reply[:0], scid, dcid, vs, byte(uint32(e.rng.Uint64())))
+	return Route{Kind: RouteReply, Reply: out}
+}
+
+// accept handles a client Initial with an unknown DCID: address
+// validation by token or Retry, then a new connection.
+func (e *Endpoint) accept(now protocol.Time, d Datagram, hdr *packet.LongHeader, reply []byte) Route {
+	wall := e.cfg.WallClock()
+	p := ServerParams{
+		Remote: d.Remote, Local: d.Local, Version: hdr.Version,
+		ClientDCID: hdr.DCID, ClientSCID: hdr.SCID, OriginalDCID: hdr.DCID,
+		Seed: e.seed(), CIDGen: e.newConnID,
+	}
+	if len(hdr.Token) > 0 {
+		if t, ok := e.tokens.Open(hdr.Token, d.Remote, wall, e.tokenLifetime(hdr.Token)); ok {
+			p.AddressValidated = true
+			if t.Kind == token.KindRetry {
+				p.UsedRetry = true
+				p.OriginalDCID = t.OriginalDCID
+				p.RetrySCID = t.RetrySCID
+				if hdr.DCID != t.RetrySCID {
+					return Route{} // not the Retry this token came from
+				}
+			}
+		}
+	}
+	if !p.AddressValidated && (e.cfg.RequireRetry || (e.cfg.RetryThreshold > 0 && e.handshakes >= e.cfg.RetryThreshold)) {
+		return e.retry(d, hdr, wall, reply)
+	}
+	p.LocalCID, p.ResetToken = e.newConnID()
+	c, err := NewServerConn(now, e.cfg.Conn, p)
+	if err != nil {
+		return Route{}
+	}
+	c.newToken = e.newTokenFor
+	c.newTokenNeeded = true
+	e.conns[p.LocalCID] = c
+	// Retransmitted Initials keep the client's DCID until it learns ours.
+	e.conns[hdr.DCID] = c
+	c.clientDCIDRoute = hdr.DCID
+	e.handshakes++
+	e.accepted++
+	return Route{Kind: RouteNewConn, Conn: c}
+}
+
+// tokenLifetime picks the lifetime by the token kind, which Open checks.
+func (e *Endpoint) tokenLifetime(sealed []byte) time.Duration {
+	if len(sealed) > 1 && token.Kind(sealed[1]) == token.KindRetry {
+		return e.cfg.RetryTokenLifetime
+	}
+	return e.cfg.NewTokenLifetime
+}
+
+// newTokenFor makes a NEW_TOKEN token for a client address (RFC 9000,
+// 8.1.3).
+func (e *Endpoint) newTokenFor(now protocol.Time, addr netip.AddrPort) []byte {
+	b, err := e.tokens.Seal(nil, token.Token{Kind: token.KindNewToken, Issued: e.cfg.WallClock()}, addr)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// retry answers with a Retry packet whose token binds the client's address
+// and its original DCID (RFC 9000, 8.1.2 and 17.2.5).
+func (e *Endpoint) retry(d Datagram, hdr *packet.LongHeader, wall time.Time, reply []byte) Route {
+	scid, _ := e.newConnID()
+	tok, err := e.tokens.Seal(nil, token.Token{Kind: token.KindRetry, Issued: wall, OriginalDCID: hdr.DCID, RetrySCID: scid}, d.Remote)
+	if err != nil {
+		return Route{}
+	}
+	out := packet.AppendRetry(reply[:0], hdr.Version, hdr.SCID, scid, tok, byte(uint32(e.rng.Uint64())))
+	tag := protect.RetryIntegrityTag(hdr.Version, hdr.DCID.Bytes(), out)
+	out = append(out, tag[:]...)
+	return Route{Kind: RouteReply, Reply: out}
+}
+
+// statelessReset answers a short-header packet for an unknown connection
+// with a stateless reset (RFC 9000, 10.3): smaller than the packet that
+// triggered it, so resets cannot loop, and rate-limited.
+func (e *Endpoint) statelessReset(now protocol.Time, d Datagram, dcid []byte, reply []byte) Route {
+	const minReset = 21 // RFC 9000, 10.3: at least 21 bytes
+	size := len(d.Data) - 1
+	if size < minReset {
+		return Route{}
+	}
+	size = min(size, 43) // like a small short-header packet
+	// Token bucket: 100 resets per second at most.
+	if now >= e.resetRefill {
+		e.resetBudget = 100
+		e.resetRefill = now.Add(time.Second)
+	}
+	if e.resetBudget == 0 {
+		return Route{}
+	}
+	e.resetBudget--
+	out := reply[:size]
+	e.rng.Read(out[:size-16])
+	// Form a short header: fixed bit set, long header bit clear.
+	out[0] = out[0]&^0x80 | 0x40
+	tok := token.StatelessResetToken(&e.cfg.ResetKey, dcid)
+	copy(out[size-16:], tok[:])
+	e.StatelessResetsSent++
+	return Route{Kind: RouteReply, Reply: out}
+}
+
+// RandomKey returns a fresh random key, for endpoints configured without one.
+func RandomKey() [32]byte {
+	var k [32]byte
+	crand.Read(k[:])
+	return k
+}
