@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 
+	"github.com/quicr/quicr/quic/internal/core"
 	"github.com/quicr/quicr/quic/internal/qerr"
 )
 
@@ -171,3 +172,47 @@ func (e *StreamError) Is(target error) bool {
 
 // ErrServerClosed is returned by Accept after the Endpoint was closed.
 var ErrServerClosed = errors.New("quic: endpoint closed")
+
+// fromCore converts the core's reasons for an ended connection or stream
+// into the public error types.
+func fromCore(err error) error {
+	if err == nil {
+		return nil
+	}
+	var (
+		te  *qerr.TransportError
+		pe  *core.PeerClosedError
+		ae  *core.AppCloseError
+		se  *core.StreamError
+		vne *core.VersionNegotiationError
+	)
+	switch {
+	case errors.As(err, &se):
+		return &StreamError{StreamID: int64(se.StreamID), Code: StreamErrorCode(se.Code), Remote: se.Remote}
+	case errors.As(err, &pe):
+		if pe.Application {
+			return &ApplicationError{Code: ApplicationErrorCode(pe.Code), Reason: pe.Reason, Remote: true}
+		}
+		return &TransportError{Code: TransportErrorCode(pe.Code), FrameType: pe.FrameType, Reason: pe.Reason, Remote: true}
+	case errors.As(err, &ae):
+		return &ApplicationError{Code: ApplicationErrorCode(ae.Code), Reason: ae.Reason}
+	case errors.As(err, &te):
+		return &TransportError{Code: te.Code, FrameType: te.FrameType, Reason: te.Reason}
+	case errors.As(err, &vne):
+		e := &VersionNegotiationError{}
+		for _, v := range vne.Ours {
+			e.Ours = append(e.Ours, uint32(v))
+		}
+		for _, v := range vne.Offered {
+			e.Theirs = append(e.Theirs, uint32(v))
+		}
+		return e
+	case errors.Is(err, core.ErrIdleTimeout):
+		return &IdleTimeoutError{}
+	case errors.Is(err, core.ErrHandshakeTimeout):
+		return &HandshakeTimeoutError{}
+	case errors.Is(err, core.ErrStatelessReset):
+		return &StatelessResetError{}
+	}
+	return err
+}

@@ -401,11 +401,10 @@ func (c *Conn) StreamRead(id streams.ID, p []byte) (int, error) {
 	n := s.recv.Read(p)
 	c.onConsumed(s, n)
 	if s.recv.AtEOF() {
+		// The stream's state may go now: report EOF with the last bytes.
 		s.recvState = streams.RecvDataRead
 		c.maybeFinishStream(s)
-		if n == 0 {
-			return 0, io.EOF
-		}
+		return n, io.EOF
 	}
 	if n == 0 && c.state >= stateClosing {
 		return 0, c.connError()
@@ -505,4 +504,17 @@ func (c *Conn) CanOpenStream(dir streams.Dir) bool {
 		return c.openUni.CanOpen()
 	}
 	return c.openBidi.CanOpen()
+}
+
+// StreamUnread returns the unread tail of a chunk from
+// StreamReadUnordered, and the flow-control credit charged for it.
+func (c *Conn) StreamUnread(id streams.ID, off uint64, rest []byte) {
+	s, ok := c.streams[id]
+	if !ok || len(rest) == 0 {
+		return
+	}
+	s.recv.Unread(off, off+uint64(len(rest)))
+	s.consumed -= uint64(len(rest))
+	s.recvWindow.Unconsume(uint64(len(rest)))
+	c.connRecv.Unconsume(uint64(len(rest)))
 }

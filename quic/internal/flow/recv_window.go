@@ -113,3 +113,7 @@ func (w *RecvWindow) EnsureWindow(size uint64) {
 		w.window = min(size, w.maxWindow)
 	}
 }
+
+// Unconsume takes back n bytes reported by Consume that the application did
+// not take after all.
+func (w *RecvWindow) Unconsume(n uint64) { w.consumed -= n }

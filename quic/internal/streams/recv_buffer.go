@@ -297,3 +297,11 @@ func (r *RecvBuffer) Unordered() bool { return r.unorder }
 
 // HasUnordered reports whether ReadUnordered has a chunk ready.
 func (r *RecvBuffer) HasUnordered() bool { return r.unorder && !r.pending.Empty() }
+
+// Unread gives back the tail of a chunk ReadUnordered returned that the
+// caller could not take: it is delivered again by the next call.
+func (r *RecvBuffer) Unread(off, end uint64) {
+	if r.unorder && off < end {
+		r.pending.Add(off, end)
+	}
+}

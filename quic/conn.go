@@ -1,0 +1,501 @@
+package quic
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/quicr/quicr/quic/internal/core"
+	"github.com/quicr/quicr/quic/internal/protocol"
+	"github.com/quicr/quicr/quic/internal/streams"
+)
+
+// A Conn is a QUIC connection. Its methods are safe for concurrent use.
+type Conn struct {
+	ep       *Endpoint
+	core     *core.Conn
+	isClient bool
+
+	mu      sync.Mutex // guards core and the fields below
+	streams map[streams.ID]*streamState
+	// Streams the peer opened, waiting for AcceptStream/AcceptUniStream.
+	incomingBidi, incomingUni []*streamState
+	drained                   bool
+
+	inbound chan inboundDatagram
+	wake    chan struct{}
+	// notify channels are closed and replaced to wake all waiters.
+	acceptNotify   chan struct{}
+	openNotify     chan struct{}
+	datagramNotify chan struct{}
+
+	handshakeDone chan struct{}
+	closed        chan struct{}
+	closeErr      error
+	ctx           context.Context
+	cancel        context.CancelCauseFunc
+
+	tokenStore TokenStore
+	serverName string
+	txBuf      []byte
+}
+
+type inboundDatagram struct {
+	buf *[]byte
+	d   core.Datagram
+}
+
+func newConn(e *Endpoint, cc *core.Conn, isClient bool) *Conn {
+	c := &Conn{
+		ep:             e,
+		core:           cc,
+		isClient:       isClient,
+		streams:        make(map[streams.ID]*streamState),
+		inbound:        make(chan inboundDatagram, inboundQueueLen),
+		wake:           make(chan struct{}, 1),
+		acceptNotify:   make(chan struct{}),
+		openNotify:     make(chan struct{}),
+		datagramNotify: make(chan struct{}),
+		handshakeDone:  make(chan struct{}),
+		closed:         make(chan struct{}),
+		txBuf:          make([]byte, 64*1500),
+	}
+	c.ctx, c.cancel = context.WithCancelCause(context.Background())
+	return c
+}
+
+// deliver hands a received datagram to the driver, copying it; a full
+// queue drops it (counted as loss by the peer).
+func (c *Conn) deliver(b []byte, d core.Datagram) {
+	buf := c.ep.getBuf()
+	*buf = append((*buf)[:0], b...)
+	d.Data = *buf
+	select {
+	case c.inbound <- inboundDatagram{buf, d}:
+	default:
+		c.ep.putBuf(buf)
+	}
+}
+
+// wakeDriver makes the driver run its loop once more.
+func (c *Conn) wakeDriver() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run is the connection's driver goroutine.
+func (c *Conn) run() {
+	defer c.ep.wg.Done()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	var pending *inboundDatagram
+	for {
+		c.mu.Lock()
+		now := c.ep.now()
+		if pending != nil {
+			c.core.HandleDatagram(now, pending.d)
+			c.ep.putBuf(pending.buf)
+			pending = nil
+		}
+	drain:
+		for i := 0; i < inboundQueueLen; i++ {
+			select {
+			case in := <-c.inbound:
+				c.core.HandleDatagram(now, in.d)
+				c.ep.putBuf(in.buf)
+			default:
+				break drain
+			}
+		}
+		if c.core.NextTimeout() <= now {
+			c.core.HandleTimeout(now)
+		}
+		c.flush(now)
+		c.processEvents()
+		next := c.core.NextTimeout()
+		drained := c.drained
+		c.mu.Unlock()
+		if drained {
+			c.ep.removeConn(c)
+			return
+		}
+		if next == protocol.Never {
+			timer.Reset(time.Hour)
+		} else {
+			timer.Reset(time.Duration(next - c.ep.now()))
+		}
+		select {
+		case in := <-c.inbound:
+			pending = &in
+		case <-c.wake:
+		case <-timer.C:
+		case <-c.ep.closing:
+			c.shutdown()
+			return
+		}
+	}
+}
+
+// shutdown runs when the endpoint closes: the connection sends its
+// CONNECTION_CLOSE (if it has not ended already) and stops at once.
+func (c *Conn) shutdown() {
+	defer c.ep.removeConn(c)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.ep.now()
+	c.core.Close(now, 0, "")
+	c.flush(now)
+	c.processEvents()
+	c.markClosed(net.ErrClosed)
+}
+
+// closeForShutdown is called by Endpoint.Close before it stops the
+// drivers.
+func (c *Conn) closeForShutdown() {
+	c.mu.Lock()
+	c.core.Close(c.ep.now(), 0, "")
+	c.mu.Unlock()
+}
+
+// flush sends everything the core has ready, in GSO batches.
+func (c *Conn) flush(now protocol.Time) {
+	for {
+		t, ok := c.core.PollTransmit(now, c.txBuf, c.ep.sock.MaxSegments())
+		if !ok {
+			return
+		}
+		c.ep.sock.WriteGSO(c.txBuf[:t.Size], t.SegSize, t.Remote, uint8(t.ECN), t.Local)
+	}
+}
+
+// processEvents acts on the core's events: wakes waiters, routes new
+// connection IDs, queues accepted connections and streams.
+func (c *Conn) processEvents() {
+	for {
+		e, ok := c.core.PollEvent()
+		if !ok {
+			return
+		}
+		switch e.Kind {
+		case core.EventHandshakeDone:
+			close(c.handshakeDone)
+			c.ep.mu.Lock()
+			c.ep.core.HandshakeDone(c.core)
+			c.ep.mu.Unlock()
+			if !c.isClient {
+				select {
+				case c.ep.acceptQ <- c:
+				default:
+					// Nobody accepts: refuse rather than queue forever.
+					c.core.Close(c.ep.now(), 0, "server busy")
+				}
+			}
+		case core.EventStreamOpened:
+			s := c.newStreamState(e.StreamID)
+			if e.StreamID.Dir() == streams.Uni {
+				c.incomingUni = append(c.incomingUni, s)
+			} else {
+				c.incomingBidi = append(c.incomingBidi, s)
+			}
+			c.broadcast(&c.acceptNotify)
+		case core.EventStreamReadable:
+			if s := c.streams[e.StreamID]; s != nil {
+				s.signal(s.readCh)
+			}
+		case core.EventStreamWritable:
+			if s := c.streams[e.StreamID]; s != nil {
+				s.signal(s.writeCh)
+			}
+		case core.EventStreamsAvailable:
+			c.broadcast(&c.openNotify)
+		case core.EventDatagram:
+			c.broadcast(&c.datagramNotify)
+		case core.EventConnIDIssued:
+			c.ep.mu.Lock()
+			c.ep.core.AddConnID(e.ConnID, c.core)
+			c.ep.mu.Unlock()
+		case core.EventConnIDRetired:
+			c.ep.mu.Lock()
+			c.ep.core.RemoveConnID(e.ConnID)
+			c.ep.mu.Unlock()
+		case core.EventNewToken:
+			if c.tokenStore != nil {
+				c.tokenStore.Put(c.serverName, e.Data)
+			}
+		case core.EventClosed:
+			c.markClosed(fromCore(e.Err))
+		case core.EventDrained:
+			c.markClosed(net.ErrClosed)
+			c.drained = true
+		}
+	}
+}
+
+// markClosed records why the connection ended and wakes everyone.
+func (c *Conn) markClosed(err error) {
+	select {
+	case <-c.closed:
+		return
+	default:
+	}
+	c.closeErr = err
+	close(c.closed)
+	c.cancel(err)
+}
+
+// broadcast wakes every waiter on *ch.
+func (c *Conn) broadcast(ch *chan struct{}) {
+	close(*ch)
+	*ch = make(chan struct{})
+}
+
+// newStreamState registers the application side of a stream.
+func (c *Conn) newStreamState(id streams.ID) *streamState {
+	s := &streamState{c: c, id: id, readCh: make(chan struct{}, 1), writeCh: make(chan struct{}, 1)}
+	c.streams[id] = s
+	return s
+}
+
+// err returns the error for operations on a closed connection.
+func (c *Conn) err() error {
+	if c.closeErr != nil {
+		return c.closeErr
+	}
+	return net.ErrClosed
+}
+
+// OpenStream opens a bidirectional stream, or fails if the peer's stream
+// limit is reached; OpenStreamSync waits instead.
+func (c *Conn) OpenStream() (*Stream, error) {
+	s, err := c.open(streams.Bidi)
+	if err != nil {
+		return nil, err
+	}
+	return &Stream{SendStream{s}, RecvStream{s}}, nil
+}
+
+// OpenUniStream opens a unidirectional stream, or fails if the peer's
+// limit is reached.
+func (c *Conn) OpenUniStream() (*SendStream, error) {
+	s, err := c.open(streams.Uni)
+	if err != nil {
+		return nil, err
+	}
+	return &SendStream{s}, nil
+}
+
+// ErrTooManyStreams is returned by OpenStream and OpenUniStream when the
+// peer's stream limit is reached.
+var ErrTooManyStreams = errors.New("quic: peer's stream limit reached")
+
+func (c *Conn) open(dir streams.Dir) (*streamState, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	select {
+	case <-c.closed:
+		return nil, c.err()
+	default:
+	}
+	id, ok := c.core.OpenStream(dir)
+	if !ok {
+		c.wakeDriver() // STREAMS_BLOCKED may go out
+		return nil, ErrTooManyStreams
+	}
+	return c.newStreamState(id), nil
+}
+
+// openSync waits for stream credit.
+func (c *Conn) openSync(ctx context.Context, dir streams.Dir) (*streamState, error) {
+	for {
+		c.mu.Lock()
+		notify := c.openNotify
+		c.mu.Unlock()
+		s, err := c.open(dir)
+		if !errors.Is(err, ErrTooManyStreams) {
+			return s, err
+		}
+		select {
+		case <-notify:
+		case <-c.closed:
+			return nil, c.err()
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// OpenStreamSync opens a bidirectional stream, waiting for the peer to
+// allow one.
+func (c *Conn) OpenStreamSync(ctx context.Context) (*Stream, error) {
+	s, err := c.openSync(ctx, streams.Bidi)
+	if err != nil {
+		return nil, err
+	}
+	return &Stream{SendStream{s}, RecvStream{s}}, nil
+}
+
+// OpenUniStreamSync opens a unidirectional stream, waiting for the peer to
+// allow one.
+func (c *Conn) OpenUniStreamSync(ctx context.Context) (*SendStream, error) {
+	s, err := c.openSync(ctx, streams.Uni)
+	if err != nil {
+		return nil, err
+	}
+	return &SendStream{s}, nil
+}
+
+// accept waits for a stream of dir the peer opened.
+func (c *Conn) accept(ctx context.Context, dir streams.Dir) (*streamState, error) {
+	for {
+		c.mu.Lock()
+		q := &c.incomingBidi
+		if dir == streams.Uni {
+			q = &c.incomingUni
+		}
+		if len(*q) > 0 {
+			s := (*q)[0]
+			(*q)[0] = nil
+			*q = (*q)[1:]
+			c.mu.Unlock()
+			return s, nil
+		}
+		notify := c.acceptNotify
+		c.mu.Unlock()
+		select {
+		case <-notify:
+		case <-c.closed:
+			return nil, c.err()
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// AcceptStream waits for the next bidirectional stream the peer opens.
+func (c *Conn) AcceptStream(ctx context.Context) (*Stream, error) {
+	s, err := c.accept(ctx, streams.Bidi)
+	if err != nil {
+		return nil, err
+	}
+	return &Stream{SendStream{s}, RecvStream{s}}, nil
+}
+
+// AcceptUniStream waits for the next unidirectional stream the peer opens.
+func (c *Conn) AcceptUniStream(ctx context.Context) (*RecvStream, error) {
+	s, err := c.accept(ctx, streams.Uni)
+	if err != nil {
+		return nil, err
+	}
+	return &RecvStream{s}, nil
+}
+
+// SendDatagram sends an unreliable datagram (RFC 9221). It fails if
+// datagrams were not negotiated or p is larger than MaxDatagramSize.
+func (c *Conn) SendDatagram(p []byte) error {
+	c.mu.Lock()
+	err := c.core.SendDatagram(p)
+	c.mu.Unlock()
+	if err != nil {
+		return fromCore(err)
+	}
+	c.wakeDriver()
+	return nil
+}
+
+// MaxDatagramSize returns the largest datagram SendDatagram accepts now.
+func (c *Conn) MaxDatagramSize() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.core.MaxDatagramSize()
+}
+
+// ReceiveDatagram waits for the next datagram from the peer.
+func (c *Conn) ReceiveDatagram(ctx context.Context) ([]byte, error) {
+	for {
+		c.mu.Lock()
+		d, ok := c.core.ReadDatagram()
+		notify := c.datagramNotify
+		c.mu.Unlock()
+		if ok {
+			return d, nil
+		}
+		select {
+		case <-notify:
+		case <-c.closed:
+			return nil, c.err()
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// CloseWithError closes the connection with an application error code
+// and reason (RFC 9000, 10.2). Data not yet acknowledged is lost.
+func (c *Conn) CloseWithError(code ApplicationErrorCode, reason string) error {
+	c.mu.Lock()
+	c.core.Close(c.ep.now(), uint64(code), reason)
+	c.mu.Unlock()
+	c.wakeDriver()
+	return nil
+}
+
+// Context returns a context that is done when the connection ends; its
+// cause is the reason.
+func (c *Conn) Context() context.Context { return c.ctx }
+
+// HandshakeComplete is closed when the handshake completes.
+func (c *Conn) HandshakeComplete() <-chan struct{} { return c.handshakeDone }
+
+// ConnectionState describes a connection.
+type ConnectionState struct {
+	TLS      tls.ConnectionState
+	Version  Version
+	Used0RTT bool
+}
+
+// ConnectionState returns the TLS state, the QUIC version and whether
+// 0-RTT was used.
+func (c *Conn) ConnectionState() ConnectionState {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return ConnectionState{TLS: c.core.TLSState(), Version: Version(c.core.Version()), Used0RTT: c.core.Used0RTT()}
+}
+
+// LocalAddr returns the endpoint's address.
+func (c *Conn) LocalAddr() net.Addr { return c.ep.Addr() }
+
+// RemoteAddr returns the peer's current address.
+func (c *Conn) RemoteAddr() net.Addr {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return net.UDPAddrFromAddrPort(c.core.RemoteAddr())
+}
+
+// ConnStats are a connection's counters and estimates.
+type ConnStats struct {
+	MinRTT, SmoothedRTT, LatestRTT time.Duration
+	CongestionWindow               int
+	BytesInFlight                  int
+	PacketsSent, PacketsReceived   uint64
+	PacketsLost                    uint64
+	BytesSent, BytesReceived       uint64
+	DatagramsDropped               uint64
+}
+
+// Stats returns the connection's counters and estimates.
+func (c *Conn) Stats() ConnStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m, s := c.core.Metrics(), c.core.Stats()
+	return ConnStats{
+		MinRTT: m.MinRTT, SmoothedRTT: m.SmoothedRTT, LatestRTT: m.LatestRTT,
+		CongestionWindow: m.CongestionWindow, BytesInFlight: m.BytesInFlight,
+		PacketsSent: s.PacketsSent, PacketsReceived: s.PacketsReceived, PacketsLost: s.PacketsLost,
+		BytesSent: s.BytesSent, BytesReceived: s.BytesReceived, DatagramsDropped: s.DatagramsDropped,
+	}
+}

@@ -1,0 +1,337 @@
+package quic
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/quicr/quicr/quic/internal/core"
+	"github.com/quicr/quicr/quic/internal/protocol"
+	"github.com/quicr/quicr/quic/internal/recovery"
+	"github.com/quicr/quicr/quic/internal/sock"
+)
+
+// acceptQueueLen bounds the handshaken connections waiting for Accept.
+const acceptQueueLen = 256
+
+// inboundQueueLen bounds the datagrams waiting for a connection's driver.
+const inboundQueueLen = 512
+
+// An Endpoint is a UDP socket that QUIC connections share. It dials and,
+// if it has a server TLS configuration, accepts.
+type Endpoint struct {
+	sock      *sock.Conn
+	config    *Config
+	tlsServer *tls.Config
+	epoch     time.Time
+
+	mu      sync.Mutex // guards core and conns
+	core    *core.Endpoint
+	conns   map[*core.Conn]*Conn
+	reply   []byte
+	bufPool sync.Pool
+
+	acceptQ   chan *Conn
+	closing   chan struct{}
+	closeOnce sync.Once
+	wg        sync.WaitGroup
+	// single marks an endpoint that Dial made for one connection: it
+	// closes when that connection ends.
+	single bool
+}
+
+// Listen opens a UDP socket on addr (host:port) and returns an Endpoint
+// that accepts connections with tlsConf, and can dial too.
+func Listen(addr string, tlsConf *tls.Config, conf *Config) (*Endpoint, error) {
+	s, err := sock.Listen("udp", addr, sock.Options{})
+	if err != nil {
+		return nil, err
+	}
+	e, err := newEndpoint(s, tlsConf, conf)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// NewEndpoint returns an Endpoint on pc. With a non-nil tlsServer it
+// accepts connections; either way it can Dial. The Endpoint owns pc from
+// now on and closes it in Close.
+func NewEndpoint(pc net.PacketConn, tlsServer *tls.Config, conf *Config) (*Endpoint, error) {
+	s, err := sock.New(pc, sock.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return newEndpoint(s, tlsServer, conf)
+}
+
+func newEndpoint(s *sock.Conn, tlsServer *tls.Config, conf *Config) (*Endpoint, error) {
+	if conf == nil {
+		conf = &Config{}
+	}
+	if tlsServer != nil && len(tlsServer.NextProtos) == 0 {
+		return nil, errors.New("quic: the server TLS config must list application protocols (NextProtos)")
+	}
+	resetKey, tokenKey := core.RandomKey(), core.RandomKey()
+	if conf.StatelessResetKey != nil {
+		resetKey = *conf.StatelessResetKey
+	}
+	if conf.TokenKey != nil {
+		tokenKey = *conf.TokenKey
+	}
+	e := &Endpoint{
+		sock:      s,
+		config:    conf,
+		tlsServer: tlsServer,
+		epoch:     time.Now(),
+		conns:     make(map[*core.Conn]*Conn),
+		reply:     make([]byte, 1500),
+		acceptQ:   make(chan *Conn, acceptQueueLen),
+		closing:   make(chan struct{}),
+	}
+	e.bufPool.New = func() any { b := make([]byte, 0, sock.ReadBufferSize); return &b }
+	e.core = core.NewEndpoint(core.EndpointConfig{
+		Conn:         conf.coreConfig(tlsServer),
+		Server:       tlsServer != nil,
+		ResetKey:     resetKey,
+		TokenKey:     tokenKey,
+		Seed:         core.RandomKey(),
+		RequireRetry: conf.RequireAddressValidation,
+		// Beyond this many handshakes in progress, new clients must prove
+		// their address with a Retry first (RFC 9000, 8.1.2).
+		RetryThreshold: 1024,
+		WallClock:      time.Now,
+	})
+	e.wg.Add(1)
+	go e.readLoop()
+	return e, nil
+}
+
+// now returns the endpoint's monotonic clock for the core.
+func (e *Endpoint) now() protocol.Time { return protocol.Time(time.Since(e.epoch)) }
+
+// Addr returns the socket's local address.
+func (e *Endpoint) Addr() net.Addr { return e.sock.PacketConn().LocalAddr() }
+
+// SocketStats returns the socket's counters: datagrams, GSO and GRO use,
+// ECN marks and fallbacks.
+func (e *Endpoint) SocketStats() sock.Stats { return e.sock.Stats() }
+
+// SocketFeatures reports which of GSO, GRO, ECN and batching the socket
+// uses.
+func (e *Endpoint) SocketFeatures() sock.Capabilities { return e.sock.Caps() }
+
+// readLoop is the endpoint's reader goroutine.
+func (e *Endpoint) readLoop() {
+	defer e.wg.Done()
+	msgs := sock.NewMessages(8)
+	for {
+		n, err := e.sock.ReadBatch(msgs)
+		if err != nil {
+			select {
+			case <-e.closing:
+				return
+			default:
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			continue // transient errors such as ICMP-reported unreachability
+		}
+		for i := range n {
+			m := &msgs[i]
+			for s := range m.NumSegments() {
+				e.handleDatagram(m.Segment(s), m.Addr, m.Local, m.ECN)
+			}
+		}
+	}
+}
+
+// handleDatagram routes one datagram.
+func (e *Endpoint) handleDatagram(b []byte, from netip.AddrPort, local netip.Addr, ecn uint8) {
+	now := e.now()
+	d := core.Datagram{Remote: from, Local: netip.AddrPortFrom(local, 0), ECN: recovery.ECN(ecn), Data: b}
+	e.mu.Lock()
+	r := e.core.Route(now, d, e.reply)
+	var c *Conn
+	switch r.Kind {
+	case core.RouteConn:
+		c = e.conns[r.Conn]
+	case core.RouteNewConn:
+		c = newConn(e, r.Conn, false)
+		e.conns[r.Conn] = c
+		e.wg.Add(1)
+		go c.run()
+	case core.RouteReply:
+		e.sock.WriteGSO(r.Reply, len(r.Reply), from, 0, local)
+	}
+	e.mu.Unlock()
+	if c != nil {
+		c.deliver(b, d)
+	}
+}
+
+// getBuf returns a datagram buffer from the pool.
+func (e *Endpoint) getBuf() *[]byte { return e.bufPool.Get().(*[]byte) }
+
+func (e *Endpoint) putBuf(b *[]byte) {
+	*b = (*b)[:0]
+	e.bufPool.Put(b)
+}
+
+// Dial connects to addr (host:port) with tlsConf and, if conf is not nil,
+// conf instead of the endpoint's configuration. It returns once the
+// handshake completed.
+func (e *Endpoint) Dial(ctx context.Context, addr string, tlsConf *tls.Config, conf *Config) (*Conn, error) {
+	if conf == nil {
+		conf = e.config
+	}
+	ua, err := net.ResolveUDPAddr("udp", addr)
+	if err != nil {
+		return nil, err
+	}
+	remote := ua.AddrPort()
+	remote = netip.AddrPortFrom(remote.Addr().Unmap(), remote.Port())
+	tc := tlsConf.Clone()
+	if tc == nil {
+		tc = &tls.Config{}
+	}
+	if tc.ServerName == "" {
+		host, _, err := net.SplitHostPort(addr)
+		if err == nil {
+			tc.ServerName = host
+		}
+	}
+	cfg := conf.coreConfig(tc)
+	c, err := e.dial(ctx, cfg, remote, conf, tc.ServerName)
+	var vne *VersionNegotiationError
+	if errors.As(err, &vne) {
+		// Incompatible version negotiation (RFC 9000, 6.2): try once more
+		// with a version the server offered, if we have one.
+		for _, v := range cfg.Versions {
+			for _, o := range vne.Theirs {
+				if uint32(v) == o {
+					cfg.Versions = []protocol.Version{v}
+					return e.dial(ctx, cfg, remote, conf, tc.ServerName)
+				}
+			}
+		}
+	}
+	return c, err
+}
+
+func (e *Endpoint) dial(ctx context.Context, cfg *core.Config, remote netip.AddrPort, conf *Config, serverName string) (*Conn, error) {
+	var tok []byte
+	if conf.TokenStore != nil {
+		tok = conf.TokenStore.Pop(serverName)
+	}
+	e.mu.Lock()
+	select {
+	case <-e.closing:
+		e.mu.Unlock()
+		return nil, net.ErrClosed
+	default:
+	}
+	cc, err := e.core.Dial(e.now(), cfg, remote, netip.AddrPort{}, tok)
+	if err != nil {
+		e.mu.Unlock()
+		return nil, err
+	}
+	c := newConn(e, cc, true)
+	c.tokenStore, c.serverName = conf.TokenStore, serverName
+	e.conns[cc] = c
+	e.wg.Add(1)
+	go c.run()
+	e.mu.Unlock()
+	select {
+	case <-c.handshakeDone:
+		return c, nil
+	case <-c.closed:
+		return nil, c.closeErr
+	case <-ctx.Done():
+		c.CloseWithError(0, "")
+		return nil, ctx.Err()
+	}
+}
+
+// Accept waits for the next connection whose handshake completed.
+func (e *Endpoint) Accept(ctx context.Context) (*Conn, error) {
+	if e.tlsServer == nil {
+		return nil, errors.New("quic: endpoint has no server TLS config")
+	}
+	select {
+	case c := <-e.acceptQ:
+		return c, nil
+	case <-e.closing:
+		return nil, ErrServerClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// removeConn forgets a drained connection.
+func (e *Endpoint) removeConn(c *Conn) {
+	e.mu.Lock()
+	e.core.RemoveConn(c.core)
+	delete(e.conns, c.core)
+	last := len(e.conns) == 0
+	e.mu.Unlock()
+	if last && e.single {
+		go e.Close()
+	}
+}
+
+// Close closes every connection with CONNECTION_CLOSE (NO_ERROR), stops
+// the endpoint and closes the socket. It returns when every goroutine of
+// the endpoint and its connections has exited.
+func (e *Endpoint) Close() error {
+	e.closeOnce.Do(func() {
+		e.mu.Lock()
+		conns := make([]*Conn, 0, len(e.conns))
+		for _, c := range e.conns {
+			conns = append(conns, c)
+		}
+		close(e.closing)
+		e.mu.Unlock()
+		for _, c := range conns {
+			c.closeForShutdown()
+		}
+		e.sock.Close()
+	})
+	e.wg.Wait()
+	return nil
+}
+
+// Dial connects to addr from a new endpoint on an unspecified local
+// address; the endpoint closes when the connection ends.
+func Dial(ctx context.Context, addr string, tlsConf *tls.Config, conf *Config) (*Conn, error) {
+	network, local := "udp4", "0.0.0.0:0"
+	if ua, err := net.ResolveUDPAddr("udp", addr); err == nil && ua.IP.To4() == nil {
+		network, local = "udp6", "[::]:0"
+	}
+	s, err := sock.Listen(network, local, sock.Options{})
+	if err != nil {
+		return nil, err
+	}
+	e, err := newEndpoint(s, nil, conf)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	e.single = true
+	c, err := e.Dial(ctx, addr, tlsConf, conf)
+	if err != nil {
+		e.Close()
+		return nil, err
+	}
+	return c, nil
+}
