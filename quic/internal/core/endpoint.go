@@ -79,8 +79,8 @@ type Endpoint struct {
 	accepted   int
 	// resetBudget limits stateless resets (RFC 9000, 10.3.3): refilled
 	// over time, spent per reset.
-	resetBudget  int
-	resetRefill  protocol.Time
+	resetBudget         int
+	resetRefill         protocol.Time
 	StatelessResetsSent uint64
 }
 
