@@ -1,0 +1,138 @@
+//go:build linux
+
+package sock
+
+import (
+	"os"
+	"sync"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// reader is the scratch space of recvmmsg, reused by every read so that a
+// read allocates nothing.
+type reader struct {
+	mu    sync.Mutex
+	hdrs  []unix.Mmsghdr
+	iovs  []unix.Iovec
+	names []unix.RawSockaddrInet6
+	oob   []byte
+
+	// Arguments and results of doRead, which runs inside RawConn.Read.
+	count int
+	batch bool
+	got   int
+	errno syscall.Errno
+	fn    func(fd uintptr) bool
+}
+
+func (r *reader) init(batch int) {
+	r.hdrs = make([]unix.Mmsghdr, batch)
+	r.iovs = make([]unix.Iovec, batch)
+	r.names = make([]unix.RawSockaddrInet6, batch)
+	r.oob = make([]byte, batch*recvControlSpace)
+	r.fn = r.doRead
+}
+
+// doRead makes one recvmmsg (or recvmsg) call; false asks the runtime
+// poller to wait until the socket is readable.
+func (r *reader) doRead(fd uintptr) bool {
+	for {
+		var n uintptr
+		var e syscall.Errno
+		if r.batch {
+			n, _, e = unix.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&r.hdrs[0])), uintptr(r.count), 0, 0, 0)
+		} else {
+			n, _, e = unix.Syscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&r.hdrs[0].Hdr)), 0)
+			if e == 0 {
+				r.hdrs[0].Len = uint32(n)
+				n = 1
+			}
+		}
+		switch e {
+		case unix.EINTR:
+			continue
+		case unix.EAGAIN:
+			return false
+		case 0:
+			r.got, r.errno = int(n), 0
+		default:
+			r.got, r.errno = 0, e
+		}
+		return true
+	}
+}
+
+func (c *Conn) readSys(msgs []Message) (int, error) {
+	r := &c.sys.rd
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for {
+		r.batch = c.batch.Load()
+		n := min(len(msgs), len(r.hdrs))
+		if !r.batch {
+			n = 1
+		}
+		for i := range n {
+			h := &r.hdrs[i]
+			buf := msgs[i].Buf
+			iov := &r.iovs[i]
+			iov.Base = nil
+			if len(buf) > 0 {
+				iov.Base = &buf[0]
+			}
+			iov.SetLen(len(buf))
+			h.Hdr.Name = (*byte)(unsafe.Pointer(&r.names[i]))
+			h.Hdr.Namelen = unix.SizeofSockaddrInet6
+			h.Hdr.Iov = iov
+			h.Hdr.SetIovlen(1)
+			h.Hdr.Control = &r.oob[i*recvControlSpace]
+			h.Hdr.SetControllen(recvControlSpace)
+			h.Hdr.Flags = 0
+			h.Len = 0
+		}
+		r.count = n
+		if err := c.sys.rc.Read(r.fn); err != nil {
+			return 0, err
+		}
+		if r.errno == unix.ENOSYS && r.batch {
+			// No recvmmsg (Linux < 2.6.33): one datagram per call.
+			if c.batch.CompareAndSwap(true, false) {
+				c.stats.fallbacks.Add(1)
+			}
+			continue
+		}
+		if r.errno != 0 {
+			name := "recvmsg"
+			if r.batch {
+				name = "recvmmsg"
+			}
+			return 0, os.NewSyscallError(name, r.errno)
+		}
+		for i := range r.got {
+			c.fillReceived(&msgs[i], &r.hdrs[i], &r.names[i], r.oob[i*recvControlSpace:(i+1)*recvControlSpace])
+		}
+		c.stats.countReceived(msgs[:r.got])
+		return r.got, nil
+	}
+}
+
+func (c *Conn) fillReceived(m *Message, h *unix.Mmsghdr, name *unix.RawSockaddrInet6, oob []byte) {
+	m.N = min(int(h.Len), len(m.Buf))
+	if h.Hdr.Flags&unix.MSG_TRUNC != 0 {
+		c.stats.truncated.Add(1)
+	}
+	m.Addr = decodeSockaddr(name)
+	ctl := parseControl(oob[:min(int(h.Hdr.Controllen), len(oob))])
+	m.Local, m.IfIndex = ctl.local, ctl.ifIndex
+	m.ECN = ECNNotECT
+	if c.caps.ECN {
+		m.ECN = ctl.ecn
+	}
+	m.SegSize = m.N
+	if ctl.segSize > 0 && ctl.segSize < m.N {
+		m.SegSize = ctl.segSize
+	}
+}
