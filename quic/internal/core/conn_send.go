@@ -163,6 +163,12 @@ func (c *Conn) buildPacket(now protocol.Time, out []byte, pos, limit int, s prot
 	wantAck := pt != protocol.Packet0RTT && sp.ack.HasNewPackets()
 	ackDue := wantAck && sp.ack.ShouldSendAck(now)
 	probe := c.loss.ProbesPending(s) > 0
+	if probe && s != protocol.SpaceAppData && !sp.cryptoSend.HasData(1<<62) {
+		// Every handshake probe carries the unacknowledged CRYPTO data, not
+		// a bare PING: one probe getting through then suffices (RFC 9002,
+		// 6.2.4).
+		sp.cryptoSend.RequeueUnacked()
+	}
 	data := canSend && c.hasData(now, s, pt)
 	if !ackDue && !data && !probe {
 		return p, false
