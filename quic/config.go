@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"time"
 
+	"github.com/quicr/quicr/qlog"
 	"github.com/quicr/quicr/quic/internal/core"
 	"github.com/quicr/quicr/quic/internal/protocol"
 )
@@ -119,6 +120,12 @@ type Config struct {
 	// attempt without a valid token with a Retry (RFC 9000, 8.1.2).
 	RequireAddressValidation bool
 
+	// Tracer, if set, is called once per connection with its role and
+	// original destination connection ID; the trace it returns receives
+	// the connection's qlog events. qlog.FromEnv() writes one file per
+	// connection into $QLOGDIR; qlog.DirTracer(dir) into dir.
+	Tracer qlog.TracerFactory
+
 	// KeyUpdateInterval, if set, starts a key update after this many
 	// packets sent under one key (RFC 9001, 6). Updates happen anyway
 	// before the AEAD confidentiality limit.
@@ -196,5 +203,6 @@ func (c *Config) coreConfig(tc *tls.Config) *core.Config {
 		AckElicitingThreshold:  2,
 		MaxAckDelay:            25 * time.Millisecond,
 		KeyUpdateInterval:      c.KeyUpdateInterval,
+		Tracer:                 c.Tracer,
 	}
 }

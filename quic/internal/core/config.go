@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/quicr/quicr/qlog"
 	"github.com/quicr/quicr/quic/internal/protocol"
 )
 
@@ -52,4 +53,7 @@ type Config struct {
 	// (RFC 9000, 9.6); zero means none.
 	PreferredAddressV4 netip.AddrPort
 	PreferredAddressV6 netip.AddrPort
+
+	// Tracer, if set, gives each connection its qlog trace.
+	Tracer qlog.TracerFactory
 }

@@ -25,6 +25,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/quicr/quicr/qlog"
 	"github.com/quicr/quicr/quic/internal/congestion"
 	"github.com/quicr/quicr/quic/internal/connid"
 	"github.com/quicr/quicr/quic/internal/flow"
@@ -214,6 +215,13 @@ type Conn struct {
 
 	closesSent          int
 	packetsWhileClosing int
+
+	// qlog (RFC-less; draft-ietf-quic-qlog): nil when tracing is off.
+	tracer        *qlog.ConnectionTracer
+	qlogFrames    []qlog.Frame
+	lastCCState   string
+	lastQlogState qlog.ConnectionState
+	traceNow      protocol.Time // time of the current input, for events of commands
 
 	events    []Event
 	eventHead int

@@ -24,6 +24,9 @@ func (c *Conn) OnPacketAcked(p recovery.SentPacket) {
 // where their content still matters.
 func (c *Conn) OnPacketLost(p recovery.SentPacket) {
 	c.stats.PacketsLost++
+	if c.tracer != nil {
+		c.traceLost(c.traceNow, p)
+	}
 	c.replay(p, false)
 	c.recycleLog(p.Frames)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/quicr/quicr/qlog"
 	"github.com/quicr/quicr/quic/internal/packet"
 	"github.com/quicr/quicr/quic/internal/protect"
 	"github.com/quicr/quicr/quic/internal/protocol"
@@ -84,6 +85,10 @@ func (c *Conn) closeWithError(now protocol.Time, err error) {
 	c.closeErr = err
 	c.state = stateClosing
 	c.closeSendNow = true
+	if c.tracer != nil {
+		c.traceClosed(now, err, true)
+		c.traceState(now, qlog.StateClosing)
+	}
 	c.closeDeadline = now.Add(3 * c.loss.RTT().PTO(true))
 	c.emit(Event{Kind: EventClosed, Err: err})
 }
@@ -97,8 +102,14 @@ func (c *Conn) enterDraining(now protocol.Time, err error) {
 	if c.closeErr == nil {
 		c.closeErr = err
 		c.emit(Event{Kind: EventClosed, Err: err})
+		if c.tracer != nil {
+			c.traceClosed(now, err, false)
+		}
 	}
 	c.state = stateDraining
+	if c.tracer != nil {
+		c.traceState(now, qlog.StateDraining)
+	}
 	c.closeDeadline = now.Add(3 * c.loss.RTT().PTO(true))
 }
 
@@ -111,6 +122,9 @@ func (c *Conn) closeSilently(err error) {
 	if c.closeErr == nil {
 		c.closeErr = err
 		c.emit(Event{Kind: EventClosed, Err: err})
+		if c.tracer != nil {
+			c.traceClosed(c.traceNow, err, true)
+		}
 	}
 	c.finish()
 }
@@ -119,6 +133,11 @@ func (c *Conn) closeSilently(err error) {
 func (c *Conn) finish() {
 	c.state = stateClosed
 	c.tls.Close()
+	if c.tracer != nil {
+		c.traceState(c.traceNow, qlog.StateClosed)
+		c.tracer.Close()
+		c.tracer = nil
+	}
 	c.emit(Event{Kind: EventDrained})
 }
 

@@ -224,6 +224,9 @@ func (c *Conn) handleAck(now protocol.Time, space protocol.Space, f *wire.AckFra
 	if res.PersistentCongestion {
 		c.loss.RTT().OnPersistentCongestion()
 	}
+	if c.tracer != nil {
+		c.traceMetrics(now)
+	}
 	return nil
 }
 

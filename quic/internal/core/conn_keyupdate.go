@@ -1,6 +1,7 @@
 package core
 
 import (
+	"github.com/quicr/quicr/qlog"
 	"github.com/quicr/quicr/quic/internal/protect"
 	"github.com/quicr/quicr/quic/internal/protocol"
 	"github.com/quicr/quicr/quic/internal/qerr"
@@ -21,6 +22,9 @@ func (c *Conn) InitiateKeyUpdate(now protocol.Time) error {
 		return err
 	}
 	c.startKeyPhase(now)
+	if c.tracer != nil {
+		c.traceKey(now, protocol.SpaceAppData, false, true, c.oneRTT.WriteGeneration(), qlog.KeyTriggerLocalUpdate)
+	}
 	return nil
 }
 
@@ -49,6 +53,10 @@ func (c *Conn) onPeerKeyUpdate(now protocol.Time, pn uint64) error {
 	c.awaitingPeerUpdateAck = true
 	c.peerUpdatePN = pn
 	c.startKeyPhase(now)
+	if c.tracer != nil {
+		c.traceKey(now, protocol.SpaceAppData, false, false, c.oneRTT.ReadGeneration(), qlog.KeyTriggerRemoteUpdate)
+		c.traceKey(now, protocol.SpaceAppData, false, true, c.oneRTT.WriteGeneration(), qlog.KeyTriggerRemoteUpdate)
+	}
 	return nil
 }
 

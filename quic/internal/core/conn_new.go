@@ -115,6 +115,10 @@ func NewClientConn(now protocol.Time, cfg *Config, p ClientParams) (*Conn, error
 		return nil, err
 	}
 	c.localParams = c.makeLocalParams()
+	c.startTrace(now)
+	if c.tracer != nil {
+		c.traceParams(now, &c.localParams, true)
+	}
 	tc := cfg.TLS.Clone()
 	if tc.MinVersion < tls.VersionTLS13 {
 		tc.MinVersion = tls.VersionTLS13
@@ -150,6 +154,7 @@ func NewServerConn(now protocol.Time, cfg *Config, p ServerParams) (*Conn, error
 	if err := c.installInitialKeys(p.ClientDCID); err != nil {
 		return nil, err
 	}
+	c.startTrace(now)
 	c.initialKeyDCID = p.ClientDCID
 	c.serverResetToken = p.ResetToken
 	tc := cfg.TLS.Clone()

@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 
+	"github.com/quicr/quicr/qlog"
 	"github.com/quicr/quicr/quic/internal/packet"
 	"github.com/quicr/quicr/quic/internal/protect"
 	"github.com/quicr/quicr/quic/internal/protocol"
@@ -15,6 +16,7 @@ func (c *Conn) HandleDatagram(now protocol.Time, d Datagram) {
 	if c.state == stateClosed {
 		return
 	}
+	c.traceNow = now
 	c.stats.BytesReceived += uint64(len(d.Data))
 	if d.Remote == c.path.remote && !c.path.validated {
 		c.path.bytesRecv += uint64(len(d.Data))
@@ -86,18 +88,19 @@ func (c *Conn) handlePacket(now protocol.Time, d Datagram, b []byte, first bool)
 	space := hdr.Type.Space()
 	keys := c.readKeys(now, &hdr)
 	if keys == nil || c.spaces[space].discarded {
-		c.stats.PacketsDropped++ // keys unavailable or discarded
+		c.drop(now, hdr.Type, len(pkt), qlog.DropKeyUnavailable)
 		return hdr.PacketLen, hdr.DCID, nil
 	}
 	firstByte, pnLen, truncated, err := keys.Unprotect(pkt, hdr.PNOffset)
 	if err != nil {
-		c.stats.PacketsDropped++
+		c.drop(now, hdr.Type, len(pkt), qlog.DropInvalid)
 		return hdr.PacketLen, hdr.DCID, nil
 	}
 	pn := c.decodePN(space, truncated, pnLen)
 	payload, err := keys.Open(pkt, hdr.PNOffset+pnLen, uint64(pn))
 	if err != nil {
-		c.stats.PacketsDropped++ // RFC 9001, 5.5: discard, don't close
+		// RFC 9001, 5.5: discard, don't close.
+		c.drop(now, hdr.Type, len(pkt), qlog.DropDecryptionFailure)
 		return hdr.PacketLen, hdr.DCID, nil
 	}
 	if err := packet.CheckReservedBits(firstByte); err != nil {
@@ -113,7 +116,7 @@ func (c *Conn) handlePacket(now protocol.Time, d Datagram, b []byte, first bool)
 		c.peerSCID = hdr.SCID
 		c.remoteCIDs.ReplaceInitial(hdr.SCID)
 	}
-	if err := c.processPayload(now, d, hdr.Type, uint64(pn), payload, len(pkt)); err != nil {
+	if err := c.processPayload(now, d, hdr.Type, uint64(pn), payload, len(pkt), hdr.DCID, hdr.SCID); err != nil {
 		return 0, hdr.DCID, err
 	}
 	if hdr.Type == protocol.PacketHandshake && !c.isClient {
@@ -164,7 +167,7 @@ func (c *Conn) handleShortPacket(now protocol.Time, d Datagram, b []byte, first 
 		return 0, hdr.DCID, nil
 	}
 	if !c.oneRTT.CanOpen() {
-		c.stats.PacketsDropped++ // keys unavailable (could be buffered)
+		c.drop(now, protocol.Packet1RTT, len(b), qlog.DropKeyUnavailable)
 		return len(b), hdr.DCID, nil
 	}
 	firstByte, pnLen, truncated, err := c.oneRTT.Unprotect(b, hdr.PNOffset)
@@ -186,7 +189,7 @@ func (c *Conn) handleShortPacket(now protocol.Time, d Datagram, b []byte, first 
 			return 0, hdr.DCID, err
 		}
 	}
-	if err := c.processPayload(now, d, protocol.Packet1RTT, uint64(pn), payload, len(b)); err != nil {
+	if err := c.processPayload(now, d, protocol.Packet1RTT, uint64(pn), payload, len(b), hdr.DCID, protocol.ConnectionID{}); err != nil {
 		return 0, hdr.DCID, err
 	}
 	if !c.isClient && c.handshakeDone {
@@ -208,12 +211,16 @@ func (c *Conn) decodePN(space protocol.Space, truncated uint64, pnLen int) int64
 
 // processPayload handles a decrypted packet: duplicate detection, frames,
 // and the ACK bookkeeping (RFC 9000, 13.2).
-func (c *Conn) processPayload(now protocol.Time, d Datagram, pt protocol.PacketType, pn uint64, payload []byte, size int) error {
+func (c *Conn) processPayload(now protocol.Time, d Datagram, pt protocol.PacketType, pn uint64, payload []byte, size int, dcid, scid protocol.ConnectionID) error {
 	space := pt.Space()
 	sp := &c.spaces[space]
 	if sp.ack.IsDuplicate(pn) {
-		c.stats.PacketsDropped++
+		c.drop(now, pt, size, qlog.DropDuplicate)
 		return nil
+	}
+	c.rxDCID = dcid
+	if c.tracer != nil {
+		c.tracePacket(now, false, pt, pn, size, payload, dcid, scid)
 	}
 	if len(payload) == 0 {
 		// RFC 9000, 12.4: "An endpoint MUST treat receipt of a packet
@@ -238,7 +245,8 @@ func (c *Conn) processPayload(now protocol.Time, d Datagram, pt protocol.PacketT
 // checkStatelessReset treats an undecryptable datagram that ends in a
 // known reset token as a stateless reset (RFC 9000, 10.3.1).
 func (c *Conn) checkStatelessReset(now protocol.Time, d Datagram, first bool) {
-	c.stats.PacketsDropped++
+	c.drop(now, protocol.Packet1RTT, len(d.Data), qlog.DropDecryptionFailure)
+	c.noteDecryptFailure(now)
 	if !first || len(d.Data) < 21 {
 		return
 	}
@@ -248,3 +256,11 @@ func (c *Conn) checkStatelessReset(now protocol.Time, d Datagram, first bool) {
 }
 
 var errStatelessReset = &qerr.TransportError{Code: qerr.NoError, Reason: "stateless reset"}
+
+// drop counts (and traces) a packet discarded without processing.
+func (c *Conn) drop(now protocol.Time, pt protocol.PacketType, size int, trigger qlog.DropTrigger) {
+	c.stats.PacketsDropped++
+	if c.tracer != nil {
+		c.traceDropped(now, pt, size, trigger)
+	}
+}

@@ -37,6 +37,7 @@ func (c *Conn) PollTransmit(now protocol.Time, buf []byte, maxSegs int) (Transmi
 	if c.state == stateClosing {
 		return c.pollClose(now, buf)
 	}
+	c.traceNow = now
 	c.maybeUpdateKeys(now)
 	seg := c.path.mtu
 	total, segSize := 0, 0
@@ -561,6 +562,9 @@ func (c *Conn) appendBlocked(b *[]byte, max int) {
 // sealPacket finishes a built packet: Length field, packet protection,
 // and the record the loss detector keeps.
 func (c *Conn) sealPacket(now protocol.Time, out []byte, p *builtPacket) {
+	if c.tracer != nil {
+		c.tracePacket(now, true, p.pt, p.pn, p.end-p.start+protect.TagLen, out[p.pnOffset+p.pnLen:p.end], c.remoteCIDs.Current(), c.initialSCID)
+	}
 	c.protectPacket(out, p)
 	size := p.end - p.start + protect.TagLen
 	c.stats.PacketsSent++

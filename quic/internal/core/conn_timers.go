@@ -63,6 +63,7 @@ func (c *Conn) keepAliveDue(now protocol.Time) bool {
 
 // HandleTimeout runs the timers due at now.
 func (c *Conn) HandleTimeout(now protocol.Time) {
+	c.traceNow = now
 	c.pacingBlocked = false
 	switch c.state {
 	case stateClosed:

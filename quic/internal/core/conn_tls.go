@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"errors"
 
+	"github.com/quicr/quicr/qlog"
 	"github.com/quicr/quicr/quic/internal/protect"
 	"github.com/quicr/quicr/quic/internal/protocol"
 	"github.com/quicr/quicr/quic/internal/qerr"
@@ -64,9 +65,15 @@ func (c *Conn) processTLSEvents(now protocol.Time) error {
 			if err := c.setReadSecret(e.Level, protect.Suite(e.Suite), e.Data); err != nil {
 				return err
 			}
+			if c.tracer != nil {
+				c.traceKey(now, levelSpace(e.Level), e.Level == tls.QUICEncryptionLevelEarly, false, 0, qlog.KeyTriggerTLS)
+			}
 		case tls.QUICSetWriteSecret:
 			if err := c.setWriteSecret(e.Level, protect.Suite(e.Suite), e.Data); err != nil {
 				return err
+			}
+			if c.tracer != nil {
+				c.traceKey(now, levelSpace(e.Level), e.Level == tls.QUICEncryptionLevelEarly, true, 0, qlog.KeyTriggerTLS)
 			}
 		case tls.QUICWriteData:
 			c.spaces[levelSpace(e.Level)].cryptoSend.Write(e.Data)
@@ -81,6 +88,9 @@ func (c *Conn) processTLSEvents(now protocol.Time) error {
 			c.localParams = c.makeLocalParams()
 			c.localParams.StatelessResetToken, c.localParams.HasStatelessResetToken = c.serverResetToken, true
 			c.tls.SetTransportParameters(c.localParams.Append(nil, true))
+			if c.tracer != nil {
+				c.traceParams(now, &c.localParams, true)
+			}
 		case tls.QUICRejectedEarlyData:
 			c.reject0RTT(now)
 		case tls.QUICHandshakeDone:
@@ -178,6 +188,9 @@ func (c *Conn) handlePeerParams(now protocol.Time, b []byte) error {
 		return &qerr.TransportError{Code: qerr.VersionNegotiationError, Reason: "client's chosen version does not match"}
 	}
 	c.peerParams, c.havePeerParams = p, true
+	if c.tracer != nil {
+		c.traceParams(now, &c.peerParams, false)
+	}
 	if c.isClient {
 		if err := c.checkServerVersionInformation(); err != nil {
 			return err
@@ -272,6 +285,20 @@ func (c *Conn) onHandshakeDone(now protocol.Time) error {
 		c.state = stateEstablished
 	}
 	c.emit(Event{Kind: EventHandshakeDone})
+	if c.tracer != nil {
+		cs := c.tls.ConnectionState()
+		c.tracer.ALPNInformation(int64(now), nil, nil, cs.NegotiatedProtocol)
+		var vs []uint32
+		for _, v := range c.cfg.Versions {
+			vs = append(vs, uint32(v))
+		}
+		if c.isClient {
+			c.tracer.VersionInformation(int64(now), vs, nil, uint32(c.version))
+		} else {
+			c.tracer.VersionInformation(int64(now), nil, vs, uint32(c.version))
+		}
+		c.traceState(now, qlog.StateHandshakeComplete)
+	}
 	if !c.isClient {
 		// The server's handshake is confirmed when it completes
 		// (RFC 9001, 4.1.2); it tells the client with HANDSHAKE_DONE.
@@ -295,6 +322,9 @@ func (c *Conn) confirmHandshake(now protocol.Time) {
 	}
 	c.handshakeConfirmed = true
 	c.loss.SetHandshakeConfirmed(now)
+	if c.tracer != nil {
+		c.traceState(now, qlog.StateHandshakeConfirmed)
+	}
 	c.dropSpace(now, protocol.SpaceInitial)
 	c.dropSpace(now, protocol.SpaceHandshake)
 }
