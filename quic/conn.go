@@ -499,3 +499,15 @@ func (c *Conn) Stats() ConnStats {
 		BytesSent: s.BytesSent, BytesReceived: s.BytesReceived, DatagramsDropped: s.DatagramsDropped,
 	}
 }
+
+// InitiateKeyUpdate starts a 1-RTT key update (RFC 9001, 6). It fails
+// before the handshake is confirmed, or while the previous update waits for
+// the peer's acknowledgement. Updates also happen on their own before the
+// AEAD limits and, if Config.KeyUpdateInterval is set, periodically.
+func (c *Conn) InitiateKeyUpdate() error {
+	c.mu.Lock()
+	err := c.core.InitiateKeyUpdate(c.ep.now())
+	c.mu.Unlock()
+	c.wakeDriver()
+	return err
+}
