@@ -223,6 +223,10 @@ func (c *Conn) processEvents() {
 			c.ep.mu.Lock()
 			c.ep.core.RemoveConnID(e.ConnID)
 			c.ep.mu.Unlock()
+		case core.EventResetToken:
+			c.ep.mu.Lock()
+			c.ep.core.AddResetToken(e.Data, c.core)
+			c.ep.mu.Unlock()
 		case core.EventNewToken:
 			if c.tokenStore != nil {
 				c.tokenStore.Put(c.serverName, e.Data)

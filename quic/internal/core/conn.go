@@ -206,8 +206,14 @@ type Conn struct {
 	// Path validation (RFC 9000, 8.2).
 	pathResponseNeeded   bool
 	pathResponseData     [8]byte
+	pathResponseTo       netip.AddrPort
 	challengeOutstanding bool
+	challengeNeeded      bool
 	challengeData        [8]byte
+	challengesSent       int
+	challengeDeadline    protocol.Time
+	prevPath             *pathState
+	rxNonProbing         bool // the packet being processed had a non-probing frame
 
 	// NEW_TOKEN (RFC 9000, 8.1.3): the server's token maker.
 	newTokenNeeded bool

@@ -68,9 +68,6 @@ func (c *Conn) replay(p recovery.SentPacket, acked bool) {
 		case logAck:
 			if acked {
 				c.spaces[p.Space].ack.OnAckAcked(r.a)
-				if p.Space == protocol.SpaceAppData && c.awaitingPeerUpdateAck && r.a >= c.peerUpdatePN {
-					c.awaitingPeerUpdateAck = false
-				}
 			}
 		case logCrypto:
 			sp := &c.spaces[p.Space]

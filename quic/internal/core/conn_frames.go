@@ -14,6 +14,7 @@ import (
 // handleFrames processes the frames of a decrypted packet of type pt and
 // reports whether any was ack-eliciting (RFC 9000, 12.4 and 13.2).
 func (c *Conn) handleFrames(now protocol.Time, d Datagram, pt protocol.PacketType, payload []byte) (ackEliciting bool, err error) {
+	c.rxNonProbing = false
 	space := pt.Space()
 	for len(payload) > 0 {
 		typ, _, err := wire.ParseFrameType(payload)
@@ -27,6 +28,9 @@ func (c *Conn) handleFrames(now protocol.Time, d Datagram, pt protocol.PacketTyp
 		}
 		if wire.IsAckEliciting(typ) {
 			ackEliciting = true
+		}
+		if !wire.IsProbing(typ) {
+			c.rxNonProbing = true
 		}
 		n, err := c.handleFrame(now, d, space, pt, typ, payload)
 		if err != nil {
@@ -140,7 +144,11 @@ func (c *Conn) handleFrame(now protocol.Time, d Datagram, space protocol.Space, 
 		if err != nil {
 			return 0, err
 		}
-		return n, c.remoteCIDs.OnNewConnectionID(f.Seq, f.RetirePriorTo, f.ConnID, connid.ResetToken(f.ResetToken))
+		if err := c.remoteCIDs.OnNewConnectionID(f.Seq, f.RetirePriorTo, f.ConnID, connid.ResetToken(f.ResetToken)); err != nil {
+			return 0, err
+		}
+		c.emit(Event{Kind: EventResetToken, Data: append([]byte(nil), f.ResetToken[:]...)})
+		return n, nil
 	case wire.FrameTypeRetireConnectionID:
 		var f wire.RetireConnectionIDFrame
 		n, err := f.Parse(b)

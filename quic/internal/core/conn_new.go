@@ -65,6 +65,7 @@ func newConn(now protocol.Time, cfg *Config, isClient bool, seed [32]byte) *Conn
 	c.lastActivity = now
 	c.prevKeyDropAt = protocol.Never
 	c.closeDeadline = protocol.Never
+	c.challengeDeadline = protocol.Never
 	c.path.mtu = protocol.MinInitialDatagramSize
 	c.newCongestion()
 	c.loss = recovery.NewLossDetector(recovery.Config{IsServer: !isClient, InitialRTT: cfg.InitialRTT}, c.cc)

@@ -1,21 +1,90 @@
 package core
 
 import (
+	"time"
+
 	"github.com/quicr/quicr/quic/internal/protocol"
 )
 
-// handlePathChallenge answers PATH_CHALLENGE with PATH_RESPONSE
-// (RFC 9000, 8.2.2).
+// maxChallenges bounds the PATH_CHALLENGE retransmissions of one path
+// validation before it is abandoned (RFC 9000, 8.2.4).
+const maxChallenges = 5
+
+// handlePathChallenge answers PATH_CHALLENGE with PATH_RESPONSE on the path
+// it arrived on (RFC 9000, 8.2.2).
 func (c *Conn) handlePathChallenge(now protocol.Time, d Datagram, data [8]byte) {
 	c.pathResponseNeeded = true
 	c.pathResponseData = data
+	c.pathResponseTo = d.Remote
 }
 
 // handlePathResponse completes a path validation we started
 // (RFC 9000, 8.2.3); a response to no outstanding challenge is ignored.
 func (c *Conn) handlePathResponse(now protocol.Time, d Datagram, data [8]byte) {
-	if c.challengeOutstanding && data == c.challengeData {
-		c.challengeOutstanding = false
-		c.validatePath(now)
+	if !c.challengeOutstanding || data != c.challengeData {
+		return
+	}
+	c.challengeOutstanding = false
+	c.challengeNeeded = false
+	c.challengeDeadline = protocol.Never
+	c.validatePath(now)
+	c.prevPath = nil
+}
+
+// migrate moves the connection to the peer's new address (RFC 9000, 9.3):
+// the new path is validated with PATH_CHALLENGE, limited to three times
+// what it delivered until then, and gets fresh congestion state unless only
+// the port changed (RFC 9000, 9.4).
+func (c *Conn) migrate(now protocol.Time, d Datagram) {
+	old := c.path
+	if old.validated {
+		c.prevPath = &old
+	}
+	c.path = pathState{remote: d.Remote, local: d.Local, mtu: old.mtu, ecn: ecnTesting}
+	c.path.bytesRecv = uint64(len(d.Data))
+	if d.Remote.Addr() != old.remote.Addr() {
+		c.newCongestion()
+		c.loss.OnPathChange(c.cc, c.cfg.InitialRTT)
+	}
+	// RFC 9000, 9.5: a connection ID is not used toward two addresses.
+	c.remoteCIDs.SwitchToUnused()
+	c.startChallenge(now)
+}
+
+// startChallenge begins validating the current path.
+func (c *Conn) startChallenge(now protocol.Time) {
+	c.rng.Read(c.challengeData[:])
+	c.challengeOutstanding = true
+	c.challengeNeeded = true
+	c.challengesSent = 0
+	c.challengeDeadline = protocol.Never
+}
+
+// onChallengeSent arms the retransmission of PATH_CHALLENGE: a new one
+// after a PTO, abandoning the path after maxChallenges (RFC 9000, 8.2.4
+// suggests three PTOs overall).
+func (c *Conn) onChallengeSent(now protocol.Time) {
+	c.challengeNeeded = false
+	c.challengesSent++
+	c.challengeDeadline = now.Add(max(c.loss.RTT().PTO(false), 50*time.Millisecond))
+}
+
+// checkChallenge handles the path-validation timer.
+func (c *Conn) checkChallenge(now protocol.Time) {
+	if !c.challengeOutstanding || now < c.challengeDeadline {
+		return
+	}
+	if c.challengesSent < maxChallenges {
+		c.challengeNeeded = true
+		c.challengeDeadline = protocol.Never
+		return
+	}
+	// Validation failed: go back to the last validated path (RFC 9000,
+	// 9.3.2), if there is one.
+	c.challengeOutstanding = false
+	c.challengeDeadline = protocol.Never
+	if c.prevPath != nil {
+		c.path = *c.prevPath
+		c.prevPath = nil
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/quicr/quicr/quic/internal/packet"
 	"github.com/quicr/quicr/quic/internal/protect"
 	"github.com/quicr/quicr/quic/internal/protocol"
-	"github.com/quicr/quicr/quic/internal/qerr"
 )
 
 // HandleDatagram processes one received datagram: each coalesced packet in
@@ -192,6 +191,13 @@ func (c *Conn) handleShortPacket(now protocol.Time, d Datagram, b []byte, first 
 	if err := c.processPayload(now, d, protocol.Packet1RTT, uint64(pn), payload, len(b), hdr.DCID, protocol.ConnectionID{}); err != nil {
 		return 0, hdr.DCID, err
 	}
+	if d.Remote != c.path.remote && c.rxNonProbing && c.state == stateEstablished {
+		// RFC 9000, 9.3: a non-probing packet from a new address, if it
+		// is the newest, moves the connection there.
+		if l, ok := c.spaces[protocol.SpaceAppData].ack.Largest(); ok && l == uint64(pn) {
+			c.migrate(now, d)
+		}
+	}
 	if !c.isClient && c.handshakeDone {
 		// A 1-RTT packet from the client after the handshake also proves
 		// its address (RFC 9000, 8.1).
@@ -251,11 +257,10 @@ func (c *Conn) checkStatelessReset(now protocol.Time, d Datagram, first bool) {
 		return
 	}
 	if c.remoteCIDs.IsStatelessReset(d.Data[len(d.Data)-16:]) {
-		c.enterDraining(now, errStatelessReset)
+		c.enterDraining(now, ErrStatelessReset)
 	}
 }
 
-var errStatelessReset = &qerr.TransportError{Code: qerr.NoError, Reason: "stateless reset"}
 
 // drop counts (and traces) a packet discarded without processing.
 func (c *Conn) drop(now protocol.Time, pt protocol.PacketType, size int, trigger qlog.DropTrigger) {

@@ -24,6 +24,7 @@ type builtPacket struct {
 	pt                            protocol.PacketType
 	ackEliciting                  bool
 	padded                        bool // carries PADDING: counts in flight (RFC 9002, 2)
+	challenge                     bool // carries PATH_CHALLENGE: the datagram is padded (RFC 9000, 8.2.1)
 	log                           frameLog
 }
 
@@ -39,6 +40,13 @@ func (c *Conn) PollTransmit(now protocol.Time, buf []byte, maxSegs int) (Transmi
 	}
 	c.traceNow = now
 	c.maybeUpdateKeys(now)
+	if c.pathResponseNeeded && c.pathResponseTo.IsValid() && c.pathResponseTo != c.path.remote && c.oneRTT.CanSeal() {
+		// A probe from another path is answered on that path (RFC 9000,
+		// 8.2.2), in a datagram of its own.
+		if n := c.buildPathResponse(now, buf); n > 0 {
+			return Transmit{Remote: c.pathResponseTo, ECN: c.path.sendECN(), Size: n, SegSize: n}, true
+		}
+	}
 	seg := c.path.mtu
 	total, segSize := 0, 0
 	for n := 0; n < max(maxSegs, 1); n++ {
@@ -83,7 +91,7 @@ func (c *Conn) buildDatagram(now protocol.Time, out []byte) int {
 	var pkts [3]builtPacket
 	np := 0
 	pos := 0
-	hasInitial, initialEliciting := false, false
+	hasInitial, initialEliciting, challenge := false, false, false
 	for s := protocol.SpaceInitial; s < protocol.NumSpaces; s++ {
 		pt, ok := c.packetTypeFor(s)
 		if !ok {
@@ -102,6 +110,7 @@ func (c *Conn) buildDatagram(now protocol.Time, out []byte) int {
 			hasInitial = true
 			initialEliciting = p.ackEliciting
 		}
+		challenge = challenge || p.challenge
 		if pt == protocol.Packet1RTT {
 			break // a short header packet runs to the end of the datagram
 		}
@@ -111,7 +120,7 @@ func (c *Conn) buildDatagram(now protocol.Time, out []byte) int {
 	}
 	// RFC 9000, 14.1: a client pads every datagram with an Initial packet,
 	// a server every datagram with an ack-eliciting Initial, to 1200 bytes.
-	if hasInitial && (c.isClient || initialEliciting) && pos < protocol.MinInitialDatagramSize {
+	if (challenge || hasInitial && (c.isClient || initialEliciting)) && pos < protocol.MinInitialDatagramSize {
 		last := &pkts[np-1]
 		pad := min(protocol.MinInitialDatagramSize, limit) - pos
 		clear(out[last.end : last.end+pad])
@@ -171,7 +180,8 @@ func (c *Conn) buildPacket(now protocol.Time, out []byte, pos, limit int, s prot
 		sp.cryptoSend.RequeueUnacked()
 	}
 	data := canSend && c.hasData(now, s, pt)
-	if !ackDue && !data && !probe {
+	challenge := pt == protocol.Packet1RTT && c.challengeNeeded
+	if !ackDue && !data && !probe && !challenge {
 		return p, false
 	}
 
@@ -206,8 +216,16 @@ func (c *Conn) buildPacket(now protocol.Time, out []byte, pos, limit int, s prot
 	}
 	p.log = c.newLog()
 
-	// Frames, most important first.
-	if wantAck && (ackDue || data || probe) {
+	// Frames, most important first. A path challenge goes in the first
+	// packet on a new path, whatever the congestion window (RFC 9000, 8.2).
+	if challenge {
+		f := wire.PathChallengeFrame{Data: c.challengeData}
+		b = f.Append(b)
+		p.ackEliciting = true
+		p.challenge = true
+		c.onChallengeSent(now)
+	}
+	if wantAck && (ackDue || data || probe || challenge) {
 		b = c.appendAck(now, b, max, s, &p)
 	}
 	if canSend || probe {
@@ -289,6 +307,11 @@ func (c *Conn) appendAck(now protocol.Time, b []byte, max int, s protocol.Space,
 	}
 	t.OnAckSent(now)
 	p.log.add1(logAck, f.Ranges[0].Largest)
+	if s == protocol.SpaceAppData && c.awaitingPeerUpdateAck && f.Ranges[0].Largest >= c.peerUpdatePN {
+		// We acknowledged the packet that started the peer's key update
+		// with the new keys: another update is now allowed (RFC 9001, 6.2).
+		c.awaitingPeerUpdateAck = false
+	}
 	return nb
 }
 
@@ -341,7 +364,7 @@ func (c *Conn) appendConnControl(now protocol.Time, b []byte, max int, p *builtP
 		p.log.add(logHandshakeDone)
 		c.handshakeDoneSend = false
 	}
-	if c.pathResponseNeeded {
+	if c.pathResponseNeeded && (!c.pathResponseTo.IsValid() || c.pathResponseTo == c.path.remote) {
 		f := wire.PathResponseFrame{Data: c.pathResponseData}
 		if len(b)+f.Len() <= max {
 			b = f.Append(b)
@@ -612,4 +635,34 @@ func (c *Conn) maybeSkipPN() {
 		sp.nextPN++
 		c.nextSkip = sp.nextPN + 256 + c.rng.Uint64()%32768
 	}
+}
+
+// buildPathResponse writes a datagram holding one 1-RTT packet with
+// PATH_RESPONSE, padded to 1200 bytes (RFC 9000, 8.2.2), and returns its
+// size.
+func (c *Conn) buildPathResponse(now protocol.Time, out []byte) int {
+	sp := &c.spaces[protocol.SpaceAppData]
+	limit := min(len(out), protocol.MinInitialDatagramSize)
+	p := builtPacket{pt: protocol.Packet1RTT, lengthOffset: -1, pn: sp.nextPN, padded: true}
+	largestAcked := int64(-1)
+	if l, ok := c.loss.LargestAcked(protocol.SpaceAppData); ok {
+		largestAcked = int64(l)
+	}
+	p.pnLen = packet.PacketNumberLen(int64(p.pn), largestAcked)
+	b := packet.AppendShortHeader(out[:0:limit], c.remoteCIDs.Current(), int64(p.pn), p.pnLen, false, false)
+	p.pnOffset = len(b) - p.pnLen
+	f := wire.PathResponseFrame{Data: c.pathResponseData}
+	b = f.Append(b)
+	pad := limit - protect.TagLen - len(b)
+	if pad < 0 {
+		return 0
+	}
+	b = append(b, make([]byte, pad)...)
+	p.ackEliciting = true
+	p.log = c.newLog()
+	p.end = len(b)
+	sp.nextPN++
+	c.pathResponseNeeded = false
+	c.sealPacket(now, out, &p)
+	return p.end + protect.TagLen
 }

@@ -29,7 +29,7 @@ func (c *Conn) NextTimeout() protocol.Time {
 	if k := c.keepAliveAt(); k != protocol.Never {
 		t = min(t, k)
 	}
-	t = min(t, c.prevKeyDropAt)
+	t = min(t, c.prevKeyDropAt, c.challengeDeadline)
 	if c.pacingBlocked {
 		t = min(t, c.pacingAt)
 	}
@@ -82,6 +82,7 @@ func (c *Conn) HandleTimeout(now protocol.Time) {
 		c.closeSilently(ErrHandshakeTimeout)
 		return
 	}
+	c.checkChallenge(now)
 	if now >= c.prevKeyDropAt {
 		c.oneRTT.DropPreviousReadKey()
 		c.prevKeyDropAt = protocol.Never

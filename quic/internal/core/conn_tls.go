@@ -82,9 +82,6 @@ func (c *Conn) processTLSEvents(now protocol.Time) error {
 				return err
 			}
 		case tls.QUICTransportParametersRequired:
-			if err := c.negotiateVersion(); err != nil {
-				return err
-			}
 			c.localParams = c.makeLocalParams()
 			c.localParams.StatelessResetToken, c.localParams.HasStatelessResetToken = c.serverResetToken, true
 			c.tls.SetTransportParameters(c.localParams.Append(nil, true))
@@ -195,6 +192,10 @@ func (c *Conn) handlePeerParams(now protocol.Time, b []byte) error {
 		if err := c.checkServerVersionInformation(); err != nil {
 			return err
 		}
+	} else if err := c.negotiateVersion(); err != nil {
+		// The version must be settled before crypto/tls hands out the
+		// Handshake secrets, which come next (RFC 9368, 2.3).
+		return err
 	}
 	c.applyPeerParams(now)
 	return nil
@@ -251,6 +252,7 @@ func (c *Conn) applyPeerParams(now protocol.Time) {
 	c.localCIDs.SetPeerLimit(p.ActiveConnectionIDLimit)
 	if p.HasStatelessResetToken {
 		c.remoteCIDs.SetInitialResetToken(p.StatelessResetToken)
+		c.emit(Event{Kind: EventResetToken, Data: append([]byte(nil), p.StatelessResetToken[:]...)})
 	}
 	// Streams opened in 0-RTT get the new limits (RFC 9000, 7.4.1).
 	for _, s := range c.streams {

@@ -50,8 +50,10 @@ func (c *Conn) acceptVersionChange(now protocol.Time, hdr *packet.LongHeader) bo
 		return false
 	}
 	if c.isClient {
-		// The server's first Initial tells the Negotiated Version.
-		if c.receivedFromPeer() || hdr.Type != protocol.PacketInitial {
+		// The server's Initial tells the Negotiated Version; it may follow
+		// an ACK in the original version, but not the ServerHello
+		// (RFC 9368, 2.3).
+		if c.spaces[protocol.SpaceHandshake].open != nil || hdr.Type != protocol.PacketInitial {
 			return false
 		}
 		c.version = hdr.Version

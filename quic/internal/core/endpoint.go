@@ -74,6 +74,8 @@ type Endpoint struct {
 	rng    *rand.ChaCha8
 	tokens *token.Protector
 	conns  map[protocol.ConnectionID]*Conn
+	// resetTokens maps the peers' stateless reset tokens to connections.
+	resetTokens map[[16]byte]*Conn
 	// handshakes counts server connections not yet past the handshake.
 	handshakes int
 	accepted   int
@@ -100,7 +102,8 @@ func NewEndpoint(cfg EndpointConfig) *Endpoint {
 	if cfg.WallClock == nil {
 		cfg.WallClock = time.Now
 	}
-	e := &Endpoint{cfg: cfg, rng: rand.NewChaCha8(cfg.Seed), conns: make(map[protocol.ConnectionID]*Conn)}
+	e := &Endpoint{cfg: cfg, rng: rand.NewChaCha8(cfg.Seed), conns: make(map[protocol.ConnectionID]*Conn),
+		resetTokens: make(map[[16]byte]*Conn)}
 	e.tokens = token.NewProtector(cfg.TokenKey, chachaReader{e.rng})
 	return e
 }
@@ -147,6 +150,14 @@ func (e *Endpoint) Dial(now protocol.Time, cfg *Config, remote, local netip.Addr
 // AddConnID routes cid to c (after EventConnIDIssued).
 func (e *Endpoint) AddConnID(cid protocol.ConnectionID, c *Conn) { e.conns[cid] = c }
 
+// AddResetToken routes datagrams ending in tok to c (after
+// EventResetToken), so c can recognise a stateless reset.
+func (e *Endpoint) AddResetToken(tok []byte, c *Conn) {
+	if len(tok) == 16 {
+		e.resetTokens[[16]byte(tok)] = c
+	}
+}
+
 // RemoveConnID stops routing cid (after EventConnIDRetired).
 func (e *Endpoint) RemoveConnID(cid protocol.ConnectionID) { delete(e.conns, cid) }
 
@@ -155,6 +166,11 @@ func (e *Endpoint) RemoveConn(c *Conn) {
 	for cid, cc := range e.conns {
 		if cc == c {
 			delete(e.conns, cid)
+		}
+	}
+	for tok, cc := range e.resetTokens {
+		if cc == c {
+			delete(e.resetTokens, tok)
 		}
 	}
 	if !c.isClient && !c.handshakeDone && e.handshakes > 0 {
@@ -184,6 +200,11 @@ func (e *Endpoint) Route(now protocol.Time, d Datagram, reply []byte) Route {
 		}
 		if c, ok := e.conns[protocol.NewConnectionID(dcid)]; ok {
 			return Route{Kind: RouteConn, Conn: c}
+		}
+		if len(b) >= 21 {
+			if c, ok := e.resetTokens[[16]byte(b[len(b)-16:])]; ok {
+				return Route{Kind: RouteConn, Conn: c} // a stateless reset (RFC 9000, 10.3.1)
+			}
 		}
 		return e.statelessReset(now, d, dcid, reply)
 	}

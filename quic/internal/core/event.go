@@ -30,6 +30,9 @@ const (
 	// Event0RTTRejected: the server rejected 0-RTT; data sent in it is
 	// being re-sent in 1-RTT packets.
 	Event0RTTRejected
+	// EventResetToken: Data is a stateless reset token of the peer; a
+	// datagram ending in it goes to this connection (RFC 9000, 10.3.1).
+	EventResetToken
 	// EventNewToken: the server sent a NEW_TOKEN token (Data) for the
 	// client's next connection (RFC 9000, 8.1.3).
 	EventNewToken

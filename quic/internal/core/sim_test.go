@@ -153,6 +153,8 @@ func (s *simEP) events(c *Conn) {
 			s.ep.AddConnID(e.ConnID, c)
 		case EventConnIDRetired:
 			s.ep.RemoveConnID(e.ConnID)
+		case EventResetToken:
+			s.ep.AddResetToken(e.Data, c)
 		case EventStreamOpened:
 			s.opened[c] = append(s.opened[c], e.StreamID)
 		case EventClosed:
