@@ -261,7 +261,6 @@ func (c *Conn) checkStatelessReset(now protocol.Time, d Datagram, first bool) {
 	}
 }
 
-
 // drop counts (and traces) a packet discarded without processing.
 func (c *Conn) drop(now protocol.Time, pt protocol.PacketType, size int, trigger qlog.DropTrigger) {
 	c.stats.PacketsDropped++
