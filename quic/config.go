@@ -97,6 +97,12 @@ type Config struct {
 	// EnableDatagrams negotiates unreliable datagrams (RFC 9221).
 	EnableDatagrams bool
 
+	// Allow0RTT lets a server accept 0-RTT data and issue tickets that
+	// allow it, and lets a client send 0-RTT data when its ticket allows
+	// (DialEarly). 0-RTT data can be replayed by an attacker: enable it
+	// only for requests that are safe to repeat (RFC 9001, 9.2).
+	Allow0RTT bool
+
 	// DisableActiveMigration sets disable_active_migration (RFC 9000,
 	// 18.2).
 	DisableActiveMigration bool
@@ -197,6 +203,7 @@ func (c *Config) coreConfig(tc *tls.Config) *core.Config {
 		MaxUDPPayloadSize:      max(mtu, 1200),
 		NewReno:                c.CongestionControl == NewReno,
 		EnableDatagrams:        c.EnableDatagrams,
+		Allow0RTT:              c.Allow0RTT,
 		MaxDatagramQueue:       128,
 		DisableActiveMigration: c.DisableActiveMigration,
 		ConnIDLen:              8,

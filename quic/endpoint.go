@@ -212,7 +212,7 @@ func (e *Endpoint) Dial(ctx context.Context, addr string, tlsConf *tls.Config, c
 		}
 	}
 	cfg := conf.coreConfig(tc)
-	c, err := e.dial(ctx, cfg, remote, conf, tc.ServerName)
+	c, err := e.dial(ctx, cfg, remote, conf, tc.ServerName, false)
 	var vne *VersionNegotiationError
 	if errors.As(err, &vne) {
 		// Incompatible version negotiation (RFC 9000, 6.2): try once more
@@ -221,7 +221,7 @@ func (e *Endpoint) Dial(ctx context.Context, addr string, tlsConf *tls.Config, c
 			for _, o := range vne.Theirs {
 				if uint32(v) == o {
 					cfg.Versions = []protocol.Version{v}
-					return e.dial(ctx, cfg, remote, conf, tc.ServerName)
+					return e.dial(ctx, cfg, remote, conf, tc.ServerName, false)
 				}
 			}
 		}
@@ -229,7 +229,7 @@ func (e *Endpoint) Dial(ctx context.Context, addr string, tlsConf *tls.Config, c
 	return c, err
 }
 
-func (e *Endpoint) dial(ctx context.Context, cfg *core.Config, remote netip.AddrPort, conf *Config, serverName string) (*Conn, error) {
+func (e *Endpoint) dial(ctx context.Context, cfg *core.Config, remote netip.AddrPort, conf *Config, serverName string, early bool) (*Conn, error) {
 	var tok []byte
 	if conf.TokenStore != nil {
 		tok = conf.TokenStore.Pop(serverName)
@@ -251,7 +251,11 @@ func (e *Endpoint) dial(ctx context.Context, cfg *core.Config, remote netip.Addr
 	e.conns[cc] = c
 	e.wg.Add(1)
 	go c.run()
+	can0RTT := cc.Can0RTT()
 	e.mu.Unlock()
+	if early && can0RTT {
+		return c, nil
+	}
 	select {
 	case <-c.handshakeDone:
 		return c, nil
@@ -261,6 +265,35 @@ func (e *Endpoint) dial(ctx context.Context, cfg *core.Config, remote netip.Addr
 		c.CloseWithError(0, "")
 		return nil, ctx.Err()
 	}
+}
+
+// DialEarly is Dial for 0-RTT: if tlsConf's ClientSessionCache holds a
+// ticket for the server that allows early data (and conf.Allow0RTT is
+// set), it returns at once and streams opened and written before the
+// handshake completes go out as 0-RTT data (RFC 9001, 4.6). Otherwise it
+// waits for the handshake like Dial. ConnectionState().Used0RTT tells,
+// after HandshakeComplete, whether the server accepted the 0-RTT data;
+// if not, the data was sent again in 1-RTT packets.
+func (e *Endpoint) DialEarly(ctx context.Context, addr string, tlsConf *tls.Config, conf *Config) (*Conn, error) {
+	if conf == nil {
+		conf = e.config
+	}
+	ua, err := net.ResolveUDPAddr("udp", addr)
+	if err != nil {
+		return nil, err
+	}
+	remote := ua.AddrPort()
+	remote = netip.AddrPortFrom(remote.Addr().Unmap(), remote.Port())
+	tc := tlsConf.Clone()
+	if tc == nil {
+		tc = &tls.Config{}
+	}
+	if tc.ServerName == "" {
+		if host, _, err := net.SplitHostPort(addr); err == nil {
+			tc.ServerName = host
+		}
+	}
+	return e.dial(ctx, conf.coreConfig(tc), remote, conf, tc.ServerName, true)
 }
 
 // Accept waits for the next connection whose handshake completed.

@@ -125,7 +125,7 @@ func NewClientConn(now protocol.Time, cfg *Config, p ClientParams) (*Conn, error
 		tc.MinVersion = tls.VersionTLS13
 	}
 	c.tlsConfig = tc
-	c.tls = tls.QUICClient(&tls.QUICConfig{TLSConfig: tc})
+	c.tls = tls.QUICClient(&tls.QUICConfig{TLSConfig: tc, EnableSessionEvents: true})
 	c.tls.SetTransportParameters(c.localParams.Append(nil, false))
 	if err := c.tls.Start(context.Background()); err != nil {
 		return nil, err
@@ -158,14 +158,14 @@ func NewServerConn(now protocol.Time, cfg *Config, p ServerParams) (*Conn, error
 	c.startTrace(now)
 	c.initialKeyDCID = p.ClientDCID
 	c.serverResetToken = p.ResetToken
-	tc := cfg.TLS.Clone()
-	if tc.MinVersion < tls.VersionTLS13 {
-		tc.MinVersion = tls.VersionTLS13
-	}
+	// One tls.Config for all server connections: its session ticket keys
+	// must be shared for resumption to work (the Endpoint made it TLS 1.3
+	// only).
+	tc := cfg.TLS
 	c.tlsConfig = tc
 	// Our transport parameters wait for the client's: compatible version
 	// negotiation picks the version they name (RFC 9368, 2.3).
-	c.tls = tls.QUICServer(&tls.QUICConfig{TLSConfig: tc})
+	c.tls = tls.QUICServer(&tls.QUICConfig{TLSConfig: tc, EnableSessionEvents: true})
 	if err := c.tls.Start(context.Background()); err != nil {
 		return nil, err
 	}

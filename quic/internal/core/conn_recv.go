@@ -235,6 +235,9 @@ func (c *Conn) processPayload(now protocol.Time, d Datagram, pt protocol.PacketT
 		return violation("packet with no frames")
 	}
 	c.stats.PacketsReceived++
+	if pt == protocol.Packet0RTT {
+		c.used0RTT = true
+	}
 	ackEliciting, err := c.handleFrames(now, d, pt, payload)
 	if err != nil {
 		return err

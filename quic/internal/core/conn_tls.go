@@ -88,6 +88,12 @@ func (c *Conn) processTLSEvents(now protocol.Time) error {
 			if c.tracer != nil {
 				c.traceParams(now, &c.localParams, true)
 			}
+		case tls.QUICResumeSession:
+			c.onResumeSession(e.SessionState)
+		case tls.QUICStoreSession:
+			if err := c.onStoreSession(e.SessionState); err != nil {
+				return err
+			}
 		case tls.QUICRejectedEarlyData:
 			c.reject0RTT(now)
 		case tls.QUICHandshakeDone:
@@ -128,6 +134,7 @@ func (c *Conn) setWriteSecret(level tls.QUICEncryptionLevel, suite protect.Suite
 			return err
 		}
 		c.zeroRTTSeal = k
+		c.attempted0RTT = true
 	case tls.QUICEncryptionLevelHandshake:
 		k, err := protect.NewKeys(suite, c.version, secret)
 		if err != nil {
@@ -280,6 +287,14 @@ func (c *Conn) peerStreamLimit(id streams.ID) uint64 {
 // onHandshakeDone runs when TLS finishes (RFC 9001, 4.1.1).
 func (c *Conn) onHandshakeDone(now protocol.Time) error {
 	c.handshakeDone = true
+	if c.isClient && c.attempted0RTT && !c.zeroRTTRejected {
+		c.used0RTT = true // 0-RTT keys were replaced by 1-RTT keys: accepted
+	}
+	if c.isClient {
+		if err := c.checkAccepted0RTT(); err != nil {
+			return err
+		}
+	}
 	if c.tls.ConnectionState().NegotiatedProtocol == "" {
 		return &qerr.TransportError{Code: qerr.CryptoError(alertNoApplicationProtocol), Reason: "no application protocol negotiated"}
 	}
@@ -306,7 +321,11 @@ func (c *Conn) onHandshakeDone(now protocol.Time) error {
 		// (RFC 9001, 4.1.2); it tells the client with HANDSHAKE_DONE.
 		c.handshakeDoneSend = true
 		c.confirmHandshake(now)
-		if err := c.tls.SendSessionTicket(tls.QUICSessionTicketOptions{EarlyData: c.cfg.Allow0RTT}); err != nil {
+		opts := tls.QUICSessionTicketOptions{EarlyData: c.cfg.Allow0RTT}
+		var extra tls.SessionState
+		withTicketParams(&extra, &c.localParams)
+		opts.Extra = extra.Extra
+		if err := c.tls.SendSessionTicket(opts); err != nil {
 			return tlsError(err)
 		}
 		if err := c.processTLSEvents(now); err != nil {

@@ -2,6 +2,7 @@ package core
 
 import (
 	crand "crypto/rand"
+	"crypto/tls"
 	"math/rand/v2"
 	"net/netip"
 	"time"
@@ -101,6 +102,12 @@ func NewEndpoint(cfg EndpointConfig) *Endpoint {
 	}
 	if cfg.WallClock == nil {
 		cfg.WallClock = time.Now
+	}
+	if cfg.Server && cfg.Conn.TLS != nil && cfg.Conn.TLS.MinVersion < tls.VersionTLS13 {
+		conn := *cfg.Conn
+		conn.TLS = cfg.Conn.TLS.Clone()
+		conn.TLS.MinVersion = tls.VersionTLS13
+		cfg.Conn = &conn
 	}
 	e := &Endpoint{cfg: cfg, rng: rand.NewChaCha8(cfg.Seed), conns: make(map[protocol.ConnectionID]*Conn),
 		resetTokens: make(map[[16]byte]*Conn)}

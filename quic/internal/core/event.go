@@ -33,6 +33,9 @@ const (
 	// EventResetToken: Data is a stateless reset token of the peer; a
 	// datagram ending in it goes to this connection (RFC 9000, 10.3.1).
 	EventResetToken
+	// EventSessionTicket: the client stored a session ticket; a later
+	// connection can resume (and maybe use 0-RTT).
+	EventSessionTicket
 	// EventNewToken: the server sent a NEW_TOKEN token (Data) for the
 	// client's next connection (RFC 9000, 8.1.3).
 	EventNewToken
