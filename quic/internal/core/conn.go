@@ -130,7 +130,8 @@ type Conn struct {
 	gotRetry    bool
 	cidGen      connid.Generator
 
-	path pathState
+	path  pathState
+	pmtud pmtudState
 
 	// Recovery and congestion control.
 	loss  *recovery.LossDetector

@@ -16,6 +16,9 @@ func (c *Conn) OnPacketAcked(p recovery.SentPacket) {
 	if p.Space == protocol.SpaceAppData && p.PacketNumber >= c.firstPhasePN {
 		c.phaseAcked = true
 	}
+	if p.PMTUProbe {
+		c.onPMTUProbeAcked(p.Size)
+	}
 	c.replay(p, true)
 	c.recycleLog(p.Frames)
 }
@@ -24,6 +27,9 @@ func (c *Conn) OnPacketAcked(p recovery.SentPacket) {
 // where their content still matters.
 func (c *Conn) OnPacketLost(p recovery.SentPacket) {
 	c.stats.PacketsLost++
+	if p.PMTUProbe {
+		c.onPMTUProbeLost(p.Size)
+	}
 	if c.tracer != nil {
 		c.traceLost(c.traceNow, p)
 	}

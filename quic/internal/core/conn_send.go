@@ -25,6 +25,7 @@ type builtPacket struct {
 	ackEliciting                  bool
 	padded                        bool // carries PADDING: counts in flight (RFC 9002, 2)
 	challenge                     bool // carries PATH_CHALLENGE: the datagram is padded (RFC 9000, 8.2.1)
+	pmtuProbe                     bool
 	log                           frameLog
 }
 
@@ -45,6 +46,11 @@ func (c *Conn) PollTransmit(now protocol.Time, buf []byte, maxSegs int) (Transmi
 		// 8.2.2), in a datagram of its own.
 		if n := c.buildPathResponse(now, buf); n > 0 {
 			return Transmit{Remote: c.pathResponseTo, ECN: c.path.sendECN(), Size: n, SegSize: n}, true
+		}
+	}
+	if size := c.pmtudProbeSize(now); size > 0 && c.loss.CanSend(protocol.SpaceAppData) {
+		if n := c.buildPMTUProbe(now, buf, size); n > 0 {
+			return Transmit{Remote: c.path.remote, Local: c.path.local.Addr(), ECN: c.path.sendECN(), Size: n, SegSize: n}, true
 		}
 	}
 	seg := c.path.mtu
@@ -601,6 +607,7 @@ func (c *Conn) sealPacket(now protocol.Time, out []byte, p *builtPacket) {
 		Size:         size,
 		AckEliciting: p.ackEliciting,
 		InFlight:     p.ackEliciting || p.padded,
+		PMTUProbe:    p.pmtuProbe,
 		ECN:          c.path.sendECN(),
 		Space:        p.pt.Space(),
 		Frames:       p.log,

@@ -30,6 +30,9 @@ func (c *Conn) NextTimeout() protocol.Time {
 		t = min(t, k)
 	}
 	t = min(t, c.prevKeyDropAt, c.challengeDeadline)
+	if c.pmtud.started && c.pmtud.probeSize == 0 && c.pmtud.hi-c.pmtud.lo > pmtudGranularity {
+		t = min(t, c.pmtud.nextAt)
+	}
 	if c.pacingBlocked {
 		t = min(t, c.pacingAt)
 	}

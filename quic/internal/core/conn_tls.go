@@ -343,6 +343,7 @@ func (c *Conn) confirmHandshake(now protocol.Time) {
 	}
 	c.handshakeConfirmed = true
 	c.loss.SetHandshakeConfirmed(now)
+	c.startPMTUD(now)
 	if c.tracer != nil {
 		c.traceState(now, qlog.StateHandshakeConfirmed)
 	}

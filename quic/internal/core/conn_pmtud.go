@@ -1,0 +1,140 @@
+package core
+
+import (
+	"time"
+
+	"github.com/quicr/quicr/quic/internal/packet"
+	"github.com/quicr/quicr/quic/internal/protect"
+	"github.com/quicr/quicr/quic/internal/protocol"
+	"github.com/quicr/quicr/quic/internal/wire"
+)
+
+// Path MTU discovery in the style of DPLPMTUD (RFC 8899, 5; RFC 9000,
+// 14.3): padded PING probes of growing size; an acknowledged probe raises
+// the datagram size, three lost probes of one size mark it too large. A
+// binary search between the last size that worked and the first that did
+// not converges in a few round trips; afterwards a probe is retried now and
+// then in case the path improved.
+const (
+	pmtudMaxProbes   = 3                // losses of one size before it counts as too large (MAX_PROBES)
+	pmtudGranularity = 16               // search stops when the interval is this narrow
+	pmtudRaiseTimer  = 10 * time.Minute // PMTU_RAISE_TIMER
+)
+
+type pmtudState struct {
+	started   bool
+	lo        int // largest size known to work
+	hi        int // smallest size known not to work, or the ceiling + 1
+	probeSize int // size of the probe in flight, 0 if none
+	failures  int // lost probes of probeSize
+	nextAt    protocol.Time
+}
+
+// startPMTUD begins discovery once the handshake is confirmed and the
+// peer's max_udp_payload_size is known.
+func (c *Conn) startPMTUD(now protocol.Time) {
+	if c.cfg.DisablePMTUD || c.pmtud.started {
+		return
+	}
+	ceiling := min(c.cfg.MaxUDPPayloadSize, int(min(c.peerParams.MaxUDPPayloadSize, 65527)))
+	if ceiling <= c.path.mtu {
+		return
+	}
+	c.pmtud = pmtudState{started: true, lo: c.path.mtu, hi: ceiling + 1, nextAt: now}
+}
+
+// pmtudProbeSize returns the size of the next probe, or 0 if none is due.
+func (c *Conn) pmtudProbeSize(now protocol.Time) int {
+	d := &c.pmtud
+	if !d.started || d.probeSize != 0 || now < d.nextAt || !c.oneRTT.CanSeal() || !c.path.validated {
+		return 0
+	}
+	if d.hi-d.lo <= pmtudGranularity {
+		return 0
+	}
+	if d.failures == 0 && d.hi == c.cfg.MaxUDPPayloadSize+1 && d.lo == protocol.MinInitialDatagramSize {
+		return d.hi - 1 // try the ceiling first: most paths carry it
+	}
+	return (d.lo + d.hi) / 2
+}
+
+// buildPMTUProbe writes a probe datagram of exactly size bytes: one 1-RTT
+// packet with PING and PADDING (RFC 9000, 14.4).
+func (c *Conn) buildPMTUProbe(now protocol.Time, out []byte, size int) int {
+	if len(out) < size {
+		return 0
+	}
+	sp := &c.spaces[protocol.SpaceAppData]
+	c.maybeSkipPN()
+	p := builtPacket{pt: protocol.Packet1RTT, lengthOffset: -1, pn: sp.nextPN, padded: true, pmtuProbe: true}
+	largestAcked := int64(-1)
+	if l, ok := c.loss.LargestAcked(protocol.SpaceAppData); ok {
+		largestAcked = int64(l)
+	}
+	p.pnLen = packet.PacketNumberLen(int64(p.pn), largestAcked)
+	b := packet.AppendShortHeader(out[:0:size], c.remoteCIDs.Current(), int64(p.pn), p.pnLen, false, false)
+	p.pnOffset = len(b) - p.pnLen
+	b = append(b, wire.FrameTypePing)
+	b = b[:size-protect.TagLen]
+	clear(b[p.pnOffset+p.pnLen+1:])
+	p.ackEliciting = true
+	p.log = c.newLog()
+	p.log.add(logPing)
+	p.end = len(b)
+	sp.nextPN++
+	c.pmtud.probeSize = size
+	c.sealPacket(now, out, &p)
+	return size
+}
+
+// onPMTUProbeAcked raises the datagram size to an acknowledged probe's.
+func (c *Conn) onPMTUProbeAcked(size int) {
+	d := &c.pmtud
+	if size != d.probeSize {
+		return
+	}
+	d.probeSize, d.failures = 0, 0
+	d.lo = max(d.lo, size)
+	if size > c.path.mtu {
+		c.setMTU(size)
+	}
+	d.nextAt = c.traceNow
+	if d.hi-d.lo <= pmtudGranularity {
+		d.hi = c.cfg.MaxUDPPayloadSize + 1
+		d.nextAt = c.traceNow.Add(pmtudRaiseTimer)
+		if d.lo >= c.cfg.MaxUDPPayloadSize {
+			d.nextAt = protocol.Never
+		}
+	}
+}
+
+// onPMTUProbeLost counts a lost probe; after pmtudMaxProbes the size is too
+// large.
+func (c *Conn) onPMTUProbeLost(size int) {
+	d := &c.pmtud
+	if size != d.probeSize {
+		return
+	}
+	d.probeSize = 0
+	d.failures++
+	d.nextAt = c.traceNow
+	if d.failures >= pmtudMaxProbes {
+		d.failures = 0
+		d.hi = size
+		if d.hi-d.lo <= pmtudGranularity {
+			d.hi = c.cfg.MaxUDPPayloadSize + 1
+			d.nextAt = c.traceNow.Add(pmtudRaiseTimer)
+		}
+	}
+}
+
+// setMTU changes the datagram size for everything that depends on it.
+func (c *Conn) setMTU(size int) {
+	old := c.path.mtu
+	c.path.mtu = size
+	c.cc.SetMaxDatagramSize(size)
+	c.pacer.SetMaxDatagramSize(size)
+	if c.tracer != nil {
+		c.tracer.MTUUpdated(int64(c.traceNow), uint32(old), uint32(size), c.pmtud.hi-c.pmtud.lo <= pmtudGranularity)
+	}
+}
