@@ -95,6 +95,8 @@ type Conn struct {
 	handshakeDone      bool // TLS finished (RFC 9001, 4.1.1)
 	handshakeConfirmed bool // RFC 9001, 4.1.2
 	handshakeDoneSend  bool // server: HANDSHAKE_DONE to send (again)
+	handshakeDoneAcked bool
+	hdResentAt         protocol.Time // last HANDSHAKE_DONE resent for a Handshake packet
 	localParams        tparams.Parameters
 	peerParams         tparams.Parameters
 	havePeerParams     bool
@@ -155,6 +157,7 @@ type Conn struct {
 	maxStreamsUniNeeded  bool
 	wantBidi, wantUni    bool // the application waits for stream credit
 	sendQueue            []*stream
+	sendHead             int // sendQueue[sendHead:] is the queue
 	ctrlQueue            []*stream
 
 	// Datagrams (RFC 9221).

@@ -48,7 +48,7 @@ func (c *Conn) OnPacketDiscarded(p recovery.SentPacket) {
 }
 
 func (c *Conn) recycleLog(l []byte) {
-	if cap(l) > 0 && len(c.freeLogs) < 64 {
+	if cap(l) > 0 && len(c.freeLogs) < 4096 {
 		c.freeLogs = append(c.freeLogs, l[:0])
 	}
 }
@@ -131,7 +131,9 @@ func (c *Conn) replay(p recovery.SentPacket, acked bool) {
 				c.remoteCIDs.OnRetireLost(r.a)
 			}
 		case logHandshakeDone:
-			if !acked {
+			if acked {
+				c.handshakeDoneAcked = true
+			} else if !c.handshakeDoneAcked {
 				c.handshakeDoneSend = true
 			}
 		case logNewToken:

@@ -86,6 +86,14 @@ func (c *Conn) handlePacket(now protocol.Time, d Datagram, b []byte, first bool)
 	pkt := b[:hdr.PacketLen]
 	space := hdr.Type.Space()
 	keys := c.readKeys(now, &hdr)
+	if hdr.Type == protocol.PacketHandshake && !c.isClient && c.handshakeConfirmed && !c.handshakeDoneAcked &&
+		now-c.hdResentAt > protocol.Time(c.loss.RTT().PTO(false)) {
+		// A Handshake packet after we confirmed: the client has not got
+		// HANDSHAKE_DONE yet. Send it again now rather than at the next
+		// PTO (RFC 9002, 6.2.4 leaves the timing open).
+		c.handshakeDoneSend = true
+		c.hdResentAt = now
+	}
 	if keys == nil || c.spaces[space].discarded {
 		c.drop(now, hdr.Type, len(pkt), qlog.DropKeyUnavailable)
 		return hdr.PacketLen, hdr.DCID, nil

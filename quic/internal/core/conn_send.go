@@ -279,7 +279,7 @@ func (c *Conn) hasData(now protocol.Time, s protocol.Space, pt protocol.PacketTy
 	if c.keepAliveDue(now) {
 		return true
 	}
-	for _, st := range c.sendQueue {
+	for _, st := range c.sendQueue[c.sendHead:] {
 		if st.wantsSend(c.connSend.Available()) {
 			return true
 		}
@@ -497,8 +497,8 @@ const minStreamFrameRoom = 24
 // appendStreams appends STREAM frames round-robin over the streams with
 // data (RFC 9000, 2.3 leaves prioritisation to us).
 func (c *Conn) appendStreams(b []byte, max int, p *builtPacket) []byte {
-	for len(c.sendQueue) > 0 && max-len(b) >= minStreamFrameRoom {
-		s := c.sendQueue[0]
+	for c.sendHead < len(c.sendQueue) && max-len(b) >= minStreamFrameRoom {
+		s := c.sendQueue[c.sendHead]
 		credit := c.connSend.Available()
 		if !s.wantsSend(credit) {
 			c.blockedCheck(s)
@@ -544,9 +544,12 @@ func (c *Conn) appendStreams(b []byte, max int, p *builtPacket) []byte {
 }
 
 func (c *Conn) popSendQueue() {
-	c.sendQueue[0].inSendQueue = false
-	c.sendQueue[0] = nil
-	c.sendQueue = c.sendQueue[1:]
+	c.sendQueue[c.sendHead].inSendQueue = false
+	c.sendQueue[c.sendHead] = nil
+	c.sendHead++
+	if c.sendHead == len(c.sendQueue) {
+		c.sendQueue, c.sendHead = c.sendQueue[:0], 0
+	}
 }
 
 // blockedCheck notes a stream that has data but no credit, so that

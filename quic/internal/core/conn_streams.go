@@ -130,7 +130,12 @@ func (c *Conn) handleStreamFrame(f *wire.StreamFrame, ft uint64) error {
 		return err
 	}
 	if s.recvState >= streams.RecvDataRecvd {
-		return nil // everything arrived already, or the stream was reset
+		// Everything arrived already, or the stream was reset; the final
+		// size still binds (RFC 9000, 4.5).
+		if fs, known := s.recv.FinalSize(); known && (end > fs || f.Fin && end != fs) {
+			return &qerr.TransportError{Code: qerr.FinalSizeError, FrameType: ft, Reason: "stream data beyond the final size"}
+		}
+		return nil
 	}
 	if err := s.recv.OnData(f.Offset, f.Data, f.Fin); err != nil {
 		return withFrameType(err, ft)
@@ -269,10 +274,18 @@ func (c *Conn) handleMaxStreams(f *wire.MaxStreamsFrame) {
 
 // queueSend lists a stream as having something to send.
 func (c *Conn) queueSend(s *stream) {
-	if !s.inSendQueue {
-		s.inSendQueue = true
-		c.sendQueue = append(c.sendQueue, s)
+	if s.inSendQueue {
+		return
 	}
+	s.inSendQueue = true
+	if c.sendHead > 0 && c.sendHead >= len(c.sendQueue)/2 {
+		// Reuse the consumed front instead of growing.
+		n := copy(c.sendQueue, c.sendQueue[c.sendHead:])
+		clear(c.sendQueue[n:])
+		c.sendQueue = c.sendQueue[:n]
+		c.sendHead = 0
+	}
+	c.sendQueue = append(c.sendQueue, s)
 }
 
 // queueCtrl lists a stream as owing a control frame.

@@ -102,6 +102,11 @@ func (c *Conn) HandleTimeout(now protocol.Time) {
 // unacknowledged CRYPTO data of the space (RFC 9002, 6.2.4 prefers
 // retransmitting data to a bare PING).
 func (c *Conn) prepareProbe(s protocol.Space) {
+	if s == protocol.SpaceAppData && !c.isClient && c.handshakeConfirmed && !c.handshakeDoneAcked {
+		// Until the client confirms, HANDSHAKE_DONE is what it needs
+		// (RFC 9001, 4.1.2): every probe carries it.
+		c.handshakeDoneSend = true
+	}
 	for sp := protocol.SpaceInitial; sp <= protocol.SpaceHandshake; sp++ {
 		if c.spaces[sp].seal != nil && !c.spaces[sp].discarded {
 			c.spaces[sp].cryptoSend.RequeueUnacked()

@@ -85,12 +85,18 @@ func testConfig(t testing.TB, server bool, seed uint64) *Config {
 	}
 }
 
+// simReply is a stateless reply waiting to be sent.
+type simReply struct {
+	to netip.AddrPort
+	b  []byte
+}
+
 // simEP drives a core Endpoint and its connections on a simnet network.
 type simEP struct {
 	t        testing.TB
 	ep       *Endpoint
 	conns    []*Conn
-	replies  [][]byte
+	replies  []simReply
 	reply    []byte
 	accepted []*Conn
 	opened   map[*Conn][]streams.ID
@@ -138,7 +144,7 @@ func (s *simEP) HandleDatagram(now protocol.Time, d simnet.Datagram) {
 		r.Conn.HandleDatagram(now, dg)
 		s.events(r.Conn)
 	case RouteReply:
-		s.replies = append(s.replies, append([]byte(nil), r.Reply...))
+		s.replies = append(s.replies, simReply{to: d.From, b: append([]byte(nil), r.Reply...)})
 	}
 }
 
@@ -187,7 +193,7 @@ func (s *simEP) PollTransmit(now protocol.Time, buf []byte) (simnet.Datagram, bo
 	if len(s.replies) > 0 {
 		r := s.replies[0]
 		s.replies = s.replies[1:]
-		return simnet.Datagram{Data: r}, true
+		return simnet.Datagram{To: r.to, Data: r.b}, true
 	}
 	for _, c := range s.conns {
 		t, ok := c.PollTransmit(now, buf, 1)
