@@ -2,6 +2,7 @@ package quic
 
 import (
 	"crypto/tls"
+	"net/netip"
 	"time"
 
 	"github.com/quicr/quicr/qlog"
@@ -102,6 +103,12 @@ type Config struct {
 	// (DialEarly). 0-RTT data can be replayed by an attacker: enable it
 	// only for requests that are safe to repeat (RFC 9001, 9.2).
 	Allow0RTT bool
+
+	// PreferredAddressV4 and PreferredAddressV6, on a server, offer the
+	// client another address to move to after the handshake (RFC 9000,
+	// 9.6); the Endpoint must receive on them (a dual-stack socket on the
+	// same port serves both families).
+	PreferredAddressV4, PreferredAddressV6 netip.AddrPort
 
 	// DisableActiveMigration sets disable_active_migration (RFC 9000,
 	// 18.2).
@@ -204,6 +211,8 @@ func (c *Config) coreConfig(tc *tls.Config) *core.Config {
 		NewReno:                c.CongestionControl == NewReno,
 		EnableDatagrams:        c.EnableDatagrams,
 		Allow0RTT:              c.Allow0RTT,
+		PreferredAddressV4:     c.PreferredAddressV4,
+		PreferredAddressV6:     c.PreferredAddressV6,
 		MaxDatagramQueue:       128,
 		DisableActiveMigration: c.DisableActiveMigration,
 		ConnIDLen:              8,

@@ -241,7 +241,7 @@ func (e *Endpoint) dial(ctx context.Context, cfg *core.Config, remote netip.Addr
 		return nil, net.ErrClosed
 	default:
 	}
-	cc, err := e.core.Dial(e.now(), cfg, remote, netip.AddrPort{}, tok)
+	cc, err := e.core.Dial(e.now(), cfg, remote, e.sock.LocalAddr(), tok)
 	if err != nil {
 		e.mu.Unlock()
 		return nil, err

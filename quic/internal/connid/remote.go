@@ -274,3 +274,41 @@ func (r *Remote) OnRetireLost(seq uint64) {
 		}
 	}
 }
+
+// SwitchTo moves to the active ID cid, as a client does when it migrates
+// to the server's preferred address with the ID that came with it (RFC
+// 9000, 9.6.1), and retires the one used before. It reports false if cid
+// is not active.
+func (r *Remote) SwitchTo(cid protocol.ConnectionID) bool {
+	for i := range r.ids {
+		if r.ids[i].cid != cid {
+			continue
+		}
+		if i == r.current {
+			return true
+		}
+		old := r.ids[r.current].seq
+		r.ids[i].used = true
+		if err := r.queueRetire(old); err != nil {
+			return false
+		}
+		r.removeSeq(old)
+		for j := range r.ids {
+			if r.ids[j].cid == cid {
+				r.current = j
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// Reserve marks an active ID as taken for a particular path so that
+// SwitchToUnused does not hand it out.
+func (r *Remote) Reserve(cid protocol.ConnectionID) {
+	for i := range r.ids {
+		if r.ids[i].cid == cid {
+			r.ids[i].used = true
+		}
+	}
+}

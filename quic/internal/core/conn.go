@@ -134,6 +134,7 @@ type Conn struct {
 
 	path  pathState
 	pmtud pmtudState
+	probe probeState // client: validating the server's preferred address
 
 	// Recovery and congestion control.
 	loss  *recovery.LossDetector

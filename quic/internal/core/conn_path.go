@@ -21,6 +21,9 @@ func (c *Conn) handlePathChallenge(now protocol.Time, d Datagram, data [8]byte) 
 // handlePathResponse completes a path validation we started
 // (RFC 9000, 8.2.3); a response to no outstanding challenge is ignored.
 func (c *Conn) handlePathResponse(now protocol.Time, d Datagram, data [8]byte) {
+	if c.onProbeResponse(now, data) {
+		return
+	}
 	if !c.challengeOutstanding || data != c.challengeData {
 		return
 	}
@@ -87,4 +90,14 @@ func (c *Conn) checkChallenge(now protocol.Time) {
 		c.path = *c.prevPath
 		c.prevPath = nil
 	}
+}
+
+// pathChanged reports whether a datagram arrived on another 4-tuple than
+// the current path's: another peer address, or (for a server with several
+// addresses, like a preferred address) another local address.
+func (c *Conn) pathChanged(d Datagram) bool {
+	if d.Remote != c.path.remote {
+		return true
+	}
+	return d.Local.IsValid() && c.path.local.IsValid() && d.Local.Addr() != c.path.local.Addr()
 }

@@ -43,6 +43,15 @@ func (c *Conn) startPMTUD(now protocol.Time) {
 	c.pmtud = pmtudState{started: true, lo: c.path.mtu, hi: ceiling + 1, nextAt: now}
 }
 
+// pmtudWaiting reports whether a probe waits only for its time to come;
+// one blocked by the congestion window or path validation waits for the ACK
+// or validation that unblocks it, which calls PollTransmit anyway.
+func (c *Conn) pmtudWaiting() bool {
+	d := &c.pmtud
+	return d.started && d.probeSize == 0 && d.hi-d.lo > pmtudGranularity && c.oneRTT.CanSeal() &&
+		c.path.validated && c.loss.CanSend(protocol.SpaceAppData)
+}
+
 // pmtudProbeSize returns the size of the next probe, or 0 if none is due.
 func (c *Conn) pmtudProbeSize(now protocol.Time) int {
 	d := &c.pmtud

@@ -199,7 +199,7 @@ func (c *Conn) handleShortPacket(now protocol.Time, d Datagram, b []byte, first 
 	if err := c.processPayload(now, d, protocol.Packet1RTT, uint64(pn), payload, len(b), hdr.DCID, protocol.ConnectionID{}); err != nil {
 		return 0, hdr.DCID, err
 	}
-	if d.Remote != c.path.remote && c.rxNonProbing && c.state == stateEstablished {
+	if !c.isClient && c.rxNonProbing && c.state == stateEstablished && c.pathChanged(d) {
 		// RFC 9000, 9.3: a non-probing packet from a new address, if it
 		// is the newest, moves the connection there.
 		if l, ok := c.spaces[protocol.SpaceAppData].ack.Largest(); ok && l == uint64(pn) {

@@ -48,6 +48,11 @@ func (c *Conn) PollTransmit(now protocol.Time, buf []byte, maxSegs int) (Transmi
 			return Transmit{Remote: c.pathResponseTo, ECN: c.path.sendECN(), Size: n, SegSize: n}, true
 		}
 	}
+	if c.probe.active && c.probe.needed && c.oneRTT.CanSeal() {
+		if n := c.buildProbeChallenge(now, buf); n > 0 {
+			return Transmit{Remote: c.probe.remote, ECN: c.path.sendECN(), Size: n, SegSize: n}, true
+		}
+	}
 	if size := c.pmtudProbeSize(now); size > 0 && c.loss.CanSend(protocol.SpaceAppData) {
 		if n := c.buildPMTUProbe(now, buf, size); n > 0 {
 			return Transmit{Remote: c.path.remote, Local: c.path.local.Addr(), ECN: c.path.sendECN(), Size: n, SegSize: n}, true

@@ -30,7 +30,10 @@ func (c *Conn) NextTimeout() protocol.Time {
 		t = min(t, k)
 	}
 	t = min(t, c.prevKeyDropAt, c.challengeDeadline)
-	if c.pmtud.started && c.pmtud.probeSize == 0 && c.pmtud.hi-c.pmtud.lo > pmtudGranularity {
+	if c.probe.active {
+		t = min(t, c.probe.deadline)
+	}
+	if c.pmtudWaiting() {
 		t = min(t, c.pmtud.nextAt)
 	}
 	if c.pacingBlocked {
@@ -86,6 +89,7 @@ func (c *Conn) HandleTimeout(now protocol.Time) {
 		return
 	}
 	c.checkChallenge(now)
+	c.checkProbe(now)
 	if now >= c.prevKeyDropAt {
 		c.oneRTT.DropPreviousReadKey()
 		c.prevKeyDropAt = protocol.Never

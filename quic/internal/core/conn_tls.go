@@ -84,6 +84,7 @@ func (c *Conn) processTLSEvents(now protocol.Time) error {
 		case tls.QUICTransportParametersRequired:
 			c.localParams = c.makeLocalParams()
 			c.localParams.StatelessResetToken, c.localParams.HasStatelessResetToken = c.serverResetToken, true
+			c.addPreferredAddress(&c.localParams)
 			c.tls.SetTransportParameters(c.localParams.Append(nil, true))
 			if c.tracer != nil {
 				c.traceParams(now, &c.localParams, true)
@@ -344,6 +345,7 @@ func (c *Conn) confirmHandshake(now protocol.Time) {
 	c.handshakeConfirmed = true
 	c.loss.SetHandshakeConfirmed(now)
 	c.startPMTUD(now)
+	c.startPreferredMigration(now)
 	if c.tracer != nil {
 		c.traceState(now, qlog.StateHandshakeConfirmed)
 	}
