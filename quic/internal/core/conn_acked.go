@@ -87,7 +87,7 @@ func (c *Conn) replay(p recovery.SentPacket, acked bool) {
 		case logResetStream:
 			if s := c.streams[streams.ID(r.a)]; s != nil {
 				if acked {
-					s.sendState = streams.SendResetRecvd
+					c.setSendState(s, streams.SendResetRecvd)
 					c.maybeFinishStream(s)
 				} else {
 					s.resetNeeded = true
@@ -156,7 +156,7 @@ func (c *Conn) replayStream(id streams.ID, off uint64, n int, fin, acked bool) {
 		return
 	}
 	if s.send.OnAcked(off, n, fin) {
-		s.sendState = streams.SendDataRecvd
+		c.setSendState(s, streams.SendDataRecvd)
 		c.streamEvent(s, evWritable)
 		c.maybeFinishStream(s)
 		return

@@ -532,7 +532,7 @@ func (c *Conn) appendStreams(b []byte, max int, p *builtPacket) []byte {
 		if fin {
 			kind = logStreamFin
 			if s.sendState == streams.SendSend {
-				s.sendState = streams.SendDataSent
+				c.setSendState(s, streams.SendDataSent)
 			}
 		}
 		p.log.add3(kind, uint64(s.id), off, uint64(len(data)))

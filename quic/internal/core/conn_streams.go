@@ -141,10 +141,10 @@ func (c *Conn) handleStreamFrame(f *wire.StreamFrame, ft uint64) error {
 		return withFrameType(err, ft)
 	}
 	if _, known := s.recv.FinalSize(); known && s.recvState == streams.RecvRecv {
-		s.recvState = streams.RecvSizeKnown
+		c.setRecvState(s, streams.RecvSizeKnown)
 	}
 	if s.recv.AllReceived() {
-		s.recvState = streams.RecvDataRecvd
+		c.setRecvState(s, streams.RecvDataRecvd)
 	}
 	if s.recv.Readable() > 0 || s.recvState == streams.RecvDataRecvd || s.recv.HasUnordered() {
 		c.streamEvent(s, evReadable)
@@ -201,7 +201,7 @@ func (c *Conn) handleResetStream(f *wire.ResetStreamFrame) error {
 	c.connRecv.Consume(f.FinalSize - s.consumed)
 	s.consumed = f.FinalSize
 	s.recv.Discard()
-	s.recvState = streams.RecvResetRecvd
+	c.setRecvState(s, streams.RecvResetRecvd)
 	s.peerResetCode = f.ErrorCode
 	s.maxDataNeeded = false
 	c.streamEvent(s, evReadable)
@@ -364,7 +364,7 @@ func (c *Conn) resetStream(s *stream, code uint64) {
 	if s.sendState == streams.SendDataRecvd || s.sendState >= streams.SendResetSent {
 		return
 	}
-	s.sendState = streams.SendResetSent
+	c.setSendState(s, streams.SendResetSent)
 	s.resetCode = code
 	s.finalSize = s.send.Sent()
 	s.send.Reset()
@@ -386,7 +386,7 @@ func (c *Conn) StreamStopSending(id streams.ID, code uint64) {
 	c.connRecv.Consume(unread)
 	s.consumed += unread
 	s.recv.Discard()
-	s.recvState = streams.RecvResetRead
+	c.setRecvState(s, streams.RecvResetRead)
 	c.queueCtrl(s)
 	c.maybeFinishStream(s)
 }
@@ -405,7 +405,7 @@ func (c *Conn) StreamRead(id streams.ID, p []byte) (int, error) {
 	s.eventBits &^= evReadable
 	switch s.recvState {
 	case streams.RecvResetRecvd, streams.RecvResetRead:
-		s.recvState = streams.RecvResetRead
+		c.setRecvState(s, streams.RecvResetRead)
 		c.maybeFinishStream(s)
 		return 0, &StreamError{StreamID: id, Code: s.peerResetCode, Remote: true}
 	case streams.RecvDataRead:
@@ -415,7 +415,7 @@ func (c *Conn) StreamRead(id streams.ID, p []byte) (int, error) {
 	c.onConsumed(s, n)
 	if s.recv.AtEOF() {
 		// The stream's state may go now: report EOF with the last bytes.
-		s.recvState = streams.RecvDataRead
+		c.setRecvState(s, streams.RecvDataRead)
 		c.maybeFinishStream(s)
 		return n, io.EOF
 	}
@@ -439,7 +439,7 @@ func (c *Conn) StreamReadUnordered(id streams.ID) (off uint64, data []byte, err 
 	s.eventBits &^= evReadable
 	switch s.recvState {
 	case streams.RecvResetRecvd, streams.RecvResetRead:
-		s.recvState = streams.RecvResetRead
+		c.setRecvState(s, streams.RecvResetRead)
 		c.maybeFinishStream(s)
 		return 0, nil, &StreamError{StreamID: id, Code: s.peerResetCode, Remote: true}
 	case streams.RecvDataRead:
@@ -451,7 +451,7 @@ func (c *Conn) StreamReadUnordered(id streams.ID) (off uint64, data []byte, err 
 		return off, data, nil
 	}
 	if s.recv.AtEOF() {
-		s.recvState = streams.RecvDataRead
+		c.setRecvState(s, streams.RecvDataRead)
 		c.maybeFinishStream(s)
 		return 0, nil, io.EOF
 	}

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"github.com/quicr/quicr/qlog"
 	"github.com/quicr/quicr/quic/internal/flow"
 	"github.com/quicr/quicr/quic/internal/streams"
 )
@@ -75,3 +76,27 @@ func (s *stream) sendDone() bool { return !s.hasSend || s.sendState.Terminal() }
 
 // recvDone reports whether the receiving part is in a terminal state.
 func (s *stream) recvDone() bool { return !s.hasRecv || s.recvState.Terminal() }
+
+// setSendState moves the sending part to st, tracing the change.
+func (c *Conn) setSendState(s *stream, st streams.SendState) {
+	if s.sendState == st {
+		return
+	}
+	if c.tracer != nil {
+		c.tracer.StreamStateUpdated(int64(c.traceNow), uint64(s.id), qlog.StreamSideSending,
+			qlog.StreamState(s.sendState.String()), qlog.StreamState(st.String()), "")
+	}
+	s.sendState = st
+}
+
+// setRecvState moves the receiving part to st, tracing the change.
+func (c *Conn) setRecvState(s *stream, st streams.RecvState) {
+	if s.recvState == st {
+		return
+	}
+	if c.tracer != nil {
+		c.tracer.StreamStateUpdated(int64(c.traceNow), uint64(s.id), qlog.StreamSideReceiving,
+			qlog.StreamState(s.recvState.String()), qlog.StreamState(st.String()), "")
+	}
+	s.recvState = st
+}
