@@ -70,7 +70,7 @@ func newConn(e *Endpoint, cc *core.Conn, isClient bool) *Conn {
 // deliver hands a received datagram to the driver, copying it; a full
 // queue drops it (counted as loss by the peer).
 func (c *Conn) deliver(b []byte, d core.Datagram) {
-	buf := c.ep.getBuf()
+	buf := c.ep.getBuf(len(b))
 	*buf = append((*buf)[:0], b...)
 	d.Data = *buf
 	select {

@@ -29,11 +29,14 @@ type Endpoint struct {
 	tlsServer *tls.Config
 	epoch     time.Time
 
-	mu      sync.Mutex // guards core and conns
-	core    *core.Endpoint
-	conns   map[*core.Conn]*Conn
-	reply   []byte
-	bufPool sync.Pool
+	mu    sync.Mutex // guards core and conns
+	core  *core.Endpoint
+	conns map[*core.Conn]*Conn
+	reply []byte
+	// bufs recycles the copies of received datagrams handed to
+	// connections: a bounded free list, so steady state allocates nothing
+	// (a sync.Pool is emptied by every GC).
+	bufs chan *[]byte
 
 	acceptQ   chan *Conn
 	closing   chan struct{}
@@ -94,7 +97,7 @@ func newEndpoint(s *sock.Conn, tlsServer *tls.Config, conf *Config) (*Endpoint, 
 		acceptQ:   make(chan *Conn, acceptQueueLen),
 		closing:   make(chan struct{}),
 	}
-	e.bufPool.New = func() any { b := make([]byte, 0, sock.ReadBufferSize); return &b }
+	e.bufs = make(chan *[]byte, 4096)
 	e.core = core.NewEndpoint(core.EndpointConfig{
 		Conn:         conf.coreConfig(tlsServer),
 		Server:       tlsServer != nil,
@@ -180,12 +183,34 @@ func (e *Endpoint) handleDatagram(b []byte, from netip.AddrPort, local netip.Add
 	}
 }
 
-// getBuf returns a datagram buffer from the pool.
-func (e *Endpoint) getBuf() *[]byte { return e.bufPool.Get().(*[]byte) }
+// datagramBufSize fits any datagram we let peers send (the
+// max_udp_payload_size we advertise); larger ones get their own buffer.
+const datagramBufSize = 1536
+
+// getBuf returns a buffer for a datagram of n bytes.
+func (e *Endpoint) getBuf(n int) *[]byte {
+	if n <= datagramBufSize {
+		select {
+		case b := <-e.bufs:
+			return b
+		default:
+		}
+		b := make([]byte, 0, datagramBufSize)
+		return &b
+	}
+	b := make([]byte, 0, n)
+	return &b
+}
 
 func (e *Endpoint) putBuf(b *[]byte) {
+	if cap(*b) != datagramBufSize {
+		return
+	}
 	*b = (*b)[:0]
-	e.bufPool.Put(b)
+	select {
+	case e.bufs <- b:
+	default:
+	}
 }
 
 // Dial connects to addr (host:port) with tlsConf and, if conf is not nil,

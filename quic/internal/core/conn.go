@@ -150,6 +150,7 @@ type Conn struct {
 	connRecv             flow.RecvWindow
 	maxDataNeeded        bool
 	streams              map[streams.ID]*stream
+	blocks               streams.BlockPool // receive-buffer blocks shared by the streams
 	openBidi             streams.OpenLimit
 	openUni              streams.OpenLimit
 	acceptBidi           streams.AcceptLimit

@@ -25,6 +25,9 @@ type RecvBuffer struct {
 	blocks    []*[blockSize]byte // blocks[i] holds offsets from blockBase+i*blockSize
 	blockBase uint64
 	free      []*[blockSize]byte
+	// Pool, if set, is where blocks come from and go back to: one per
+	// connection, so a fast stream reuses what it and others released.
+	Pool *BlockPool
 
 	readOff uint64            // ordered reads: everything below is delivered
 	recvd   rangeset.RangeSet // received offsets at or above the floor
@@ -132,6 +135,9 @@ func (r *RecvBuffer) store(off uint64, data []byte) {
 }
 
 func (r *RecvBuffer) newBlock() *[blockSize]byte {
+	if r.Pool != nil {
+		return r.Pool.get()
+	}
 	if n := len(r.free); n > 0 {
 		b := r.free[n-1]
 		r.free = r.free[:n-1]
@@ -148,9 +154,7 @@ func (r *RecvBuffer) release(upTo uint64) {
 	}
 	k = min(k, len(r.blocks))
 	for _, b := range r.blocks[:k] {
-		if b != nil && len(r.free) < maxFreeBlocks {
-			r.free = append(r.free, b)
-		}
+		r.putBlock(b)
 	}
 	n := copy(r.blocks, r.blocks[k:])
 	clear(r.blocks[n:])
@@ -274,6 +278,9 @@ func (r *RecvBuffer) ReadUnordered() (off uint64, data []byte, ok bool) {
 // Discard drops everything: the stream was reset or the application
 // stopped reading (RFC 9000, 3.2).
 func (r *RecvBuffer) Discard() {
+	for _, b := range r.blocks {
+		r.putBlock(b)
+	}
 	r.blocks, r.free = nil, nil
 	r.recvd.Clear()
 	r.pending.Clear()
@@ -305,3 +312,40 @@ func (r *RecvBuffer) Unread(off, end uint64) {
 		r.pending.Add(off, end)
 	}
 }
+
+// putBlock recycles a block no longer needed.
+func (r *RecvBuffer) putBlock(b *[blockSize]byte) {
+	switch {
+	case b == nil:
+	case r.Pool != nil:
+		r.Pool.put(b)
+	case len(r.free) < maxFreeBlocks:
+		r.free = append(r.free, b)
+	}
+}
+
+// BlockPool recycles receive-buffer blocks among the streams of one
+// connection, keeping at most Max of them (a connection's flow-control
+// window bounds how many it can need at once).
+type BlockPool struct {
+	free []*[blockSize]byte
+	Max  int
+}
+
+func (p *BlockPool) get() *[blockSize]byte {
+	if n := len(p.free); n > 0 {
+		b := p.free[n-1]
+		p.free = p.free[:n-1]
+		return b
+	}
+	return new([blockSize]byte)
+}
+
+func (p *BlockPool) put(b *[blockSize]byte) {
+	if len(p.free) < p.Max {
+		p.free = append(p.free, b)
+	}
+}
+
+// BlocksFor returns how many blocks hold n bytes, to size a BlockPool.
+func BlocksFor(n uint64) int { return int((n + blockSize - 1) / blockSize) }

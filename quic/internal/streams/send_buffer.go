@@ -37,7 +37,7 @@ func (s *SendBuffer) Sent() uint64 { return s.sent }
 
 // Write appends p to the stream.
 func (s *SendBuffer) Write(p []byte) {
-	if s.start > 0 && s.start >= len(s.buf)/2 && cap(s.buf)-len(s.buf) < len(p) {
+	if s.start > 0 && cap(s.buf)-len(s.buf) < len(p) {
 		// Reclaim the acknowledged prefix instead of growing.
 		n := copy(s.buf, s.buf[s.start:])
 		s.buf = s.buf[:n]

@@ -1,0 +1,75 @@
+package quic
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"testing"
+	"time"
+)
+
+// BenchmarkThroughput downloads size bytes on one stream over loopback,
+// from 1 MiB up to 1 GiB (x/net's BenchmarkThroughput sizes, plus the
+// issue's 1 GiB): go test -run '^$' -bench Throughput/1GiB ./quic/
+func BenchmarkThroughput(b *testing.B) {
+	for _, size := range []int{1 << 20, 16 << 20, 64 << 20, 1 << 30} {
+		b.Run(sizeName(size), func(b *testing.B) {
+			stls, ctls := testTLS(b)
+			srv, err := Listen("127.0.0.1:0", stls, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer srv.Close()
+			chunk := make([]byte, 1<<20)
+			go func() {
+				c, err := srv.Accept(context.Background())
+				if err != nil {
+					return
+				}
+				for {
+					s, err := c.AcceptStream(context.Background())
+					if err != nil {
+						return
+					}
+					go func() {
+						io.Copy(io.Discard, &s.RecvStream)
+						for left := size; left > 0; left -= len(chunk) {
+							if _, err := s.Write(chunk[:min(left, len(chunk))]); err != nil {
+								return
+							}
+						}
+						s.Close()
+					}()
+				}
+			}()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+			defer cancel()
+			c, err := Dial(ctx, srv.Addr().String(), ctls, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.CloseWithError(0, "")
+			buf := make([]byte, 1<<20)
+			b.SetBytes(int64(size))
+			b.ReportAllocs()
+			for b.Loop() {
+				s, err := c.OpenStreamSync(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				s.Close()
+				n, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{&s.RecvStream}, buf)
+				if err != nil || n != int64(size) {
+					b.Fatalf("read %d of %d bytes: %v", n, size, err)
+				}
+			}
+		})
+	}
+}
+
+func sizeName(n int) string {
+	if n >= 1<<30 {
+		return fmt.Sprintf("%dGiB", n>>30)
+	}
+	return fmt.Sprintf("%dMiB", n>>20)
+}
