@@ -173,6 +173,7 @@ type Conn struct {
 	closeDeadline        protocol.Time // end of closing or draining
 	lastSentAt           protocol.Time
 	lastAckElicitingSent protocol.Time
+	sentSinceReceive     bool // an ack-eliciting packet went out since the last one arrived
 
 	// Closing.
 	closeErr     error // why the connection ended, as the application sees it

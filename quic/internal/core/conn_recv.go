@@ -256,6 +256,7 @@ func (c *Conn) processPayload(now protocol.Time, d Datagram, pt protocol.PacketT
 	sp.ack.OnPacketReceived(pn, now, ackEliciting, d.ECN)
 	// Any packet restarts the idle timer (RFC 9000, 10.1).
 	c.lastActivity = now
+	c.sentSinceReceive = false
 	return nil
 }
 

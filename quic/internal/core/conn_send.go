@@ -621,10 +621,12 @@ func (c *Conn) sealPacket(now protocol.Time, out []byte, p *builtPacket) {
 		Frames:       p.log,
 	})
 	if p.ackEliciting {
-		if c.lastAckElicitingSent <= c.lastActivity {
+		if !c.sentSinceReceive {
 			// RFC 9000, 10.1: sending the first ack-eliciting packet after
-			// receiving restarts the idle timer.
+			// receiving restarts the idle timer; later ones do not, or a
+			// peer that went away would never time out.
 			c.lastActivity = now
+			c.sentSinceReceive = true
 		}
 		c.lastAckElicitingSent = now
 		if p.pt == protocol.Packet1RTT {
