@@ -150,6 +150,7 @@ func (c *Conn) shutdown() {
 	now := c.ep.now()
 	c.core.Close(now, 0, "")
 	c.flush(now)
+	c.core.Abandon() // frees TLS state and flushes the qlog trace
 	c.processEvents()
 	c.markClosed(net.ErrClosed)
 }

@@ -255,3 +255,12 @@ func (c *Conn) protectPacket(out []byte, p *builtPacket) {
 		panic("core: sealing a packet failed: " + err.Error()) // a bug: packets are built to fit
 	}
 }
+
+// Abandon frees the connection at once, without waiting for the closing or
+// draining period, as an endpoint that shuts down does. Close it first to
+// tell the peer.
+func (c *Conn) Abandon() {
+	if c.state != stateClosed {
+		c.finish()
+	}
+}
