@@ -128,7 +128,7 @@ func NewClientConn(now protocol.Time, cfg *Config, p ClientParams) (*Conn, error
 	}
 	c.tlsConfig = tc
 	c.tls = tls.QUICClient(&tls.QUICConfig{TLSConfig: tc, EnableSessionEvents: true})
-	c.tls.SetTransportParameters(c.localParams.Append(nil, false))
+	c.tls.SetTransportParameters(c.encodeLocalParams())
 	if err := c.tls.Start(context.Background()); err != nil {
 		return nil, err
 	}
@@ -219,7 +219,18 @@ func (c *Conn) makeLocalParams() tparams.Parameters {
 	p.VersionInformation.Chosen = c.version
 	p.VersionInformation.Available = cfg.Versions
 	p.HasVersionInformation = true
+	// We accept packets with the QUIC bit cleared (RFC 9287, 3).
+	p.GreaseQUICBit = true
 	return p
+}
+
+// encodeLocalParams encodes our transport parameters with one reserved
+// parameter, so that peers keep ignoring unknown ones (RFC 9000, 18.1).
+func (c *Conn) encodeLocalParams() []byte {
+	b := c.localParams.Append(nil, !c.isClient)
+	var v [4]byte
+	c.rng.Read(v[:])
+	return tparams.AppendReserved(b, c.rng.Uint64()%(1<<16), v[:c.rng.Uint64()%4])
 }
 
 // maxDatagramFrameSize is the max_datagram_frame_size we advertise.

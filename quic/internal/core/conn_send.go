@@ -599,6 +599,11 @@ func (c *Conn) appendBlocked(b *[]byte, max int) {
 // sealPacket finishes a built packet: Length field, packet protection,
 // and the record the loss detector keeps.
 func (c *Conn) sealPacket(now protocol.Time, out []byte, p *builtPacket) {
+	if p.pt == protocol.Packet1RTT && c.havePeerParams && c.peerParams.GreaseQUICBit && c.rng.Uint64()&1 == 0 {
+		// The peer accepts either value of the QUIC bit: an unpredictable
+		// one keeps middleboxes from relying on it (RFC 9287, 3.1).
+		out[p.start] &^= 0x40
+	}
 	if c.tracer != nil {
 		c.tracePacket(now, true, p.pt, p.pn, p.end-p.start+protect.TagLen, out[p.pnOffset+p.pnLen:p.end], c.remoteCIDs.Current(), c.initialSCID)
 	}

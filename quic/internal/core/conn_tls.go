@@ -85,7 +85,7 @@ func (c *Conn) processTLSEvents(now protocol.Time) error {
 			c.localParams = c.makeLocalParams()
 			c.localParams.StatelessResetToken, c.localParams.HasStatelessResetToken = c.serverResetToken, true
 			c.addPreferredAddress(&c.localParams)
-			c.tls.SetTransportParameters(c.localParams.Append(nil, true))
+			c.tls.SetTransportParameters(c.encodeLocalParams())
 			if c.tracer != nil {
 				c.traceParams(now, &c.localParams, true)
 			}
