@@ -393,3 +393,28 @@ func Dial(ctx context.Context, addr string, tlsConf *tls.Config, conf *Config) (
 	}
 	return c, nil
 }
+
+// DialEarly is Dial for 0-RTT (see Endpoint.DialEarly), from a new
+// endpoint that closes when the connection ends.
+func DialEarly(ctx context.Context, addr string, tlsConf *tls.Config, conf *Config) (*Conn, error) {
+	network, local := "udp4", "0.0.0.0:0"
+	if ua, err := net.ResolveUDPAddr("udp", addr); err == nil && ua.IP.To4() == nil {
+		network, local = "udp6", "[::]:0"
+	}
+	s, err := sock.Listen(network, local, sock.Options{})
+	if err != nil {
+		return nil, err
+	}
+	e, err := newEndpoint(s, nil, conf)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	e.single = true
+	c, err := e.DialEarly(ctx, addr, tlsConf, conf)
+	if err != nil {
+		e.Close()
+		return nil, err
+	}
+	return c, nil
+}

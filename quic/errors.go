@@ -216,3 +216,7 @@ func fromCore(err error) error {
 	}
 	return err
 }
+
+// StreamErrorCode reports the code and side, for packages such as http3
+// that read stream errors through an interface.
+func (e *StreamError) StreamErrorCode() (code uint64, remote bool) { return uint64(e.Code), e.Remote }
