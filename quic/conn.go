@@ -324,12 +324,8 @@ func (c *Conn) openSync(ctx context.Context, dir streams.Dir) (*streamState, err
 		if !errors.Is(err, ErrTooManyStreams) {
 			return s, err
 		}
-		select {
-		case <-notify:
-		case <-c.closed:
-			return nil, c.err()
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		if err := c.waitFor(ctx, notify); err != nil {
+			return nil, err
 		}
 	}
 }
@@ -354,6 +350,19 @@ func (c *Conn) OpenUniStreamSync(ctx context.Context) (*SendStream, error) {
 	return &SendStream{s}, nil
 }
 
+// waitFor blocks until notify is closed, the connection ends or ctx is
+// done.
+func (c *Conn) waitFor(ctx context.Context, notify chan struct{}) error {
+	select {
+	case <-notify:
+		return nil
+	case <-c.closed:
+		return c.err()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // accept waits for a stream of dir the peer opened.
 func (c *Conn) accept(ctx context.Context, dir streams.Dir) (*streamState, error) {
 	for {
@@ -371,12 +380,8 @@ func (c *Conn) accept(ctx context.Context, dir streams.Dir) (*streamState, error
 		}
 		notify := c.acceptNotify
 		c.mu.Unlock()
-		select {
-		case <-notify:
-		case <-c.closed:
-			return nil, c.err()
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		if err := c.waitFor(ctx, notify); err != nil {
+			return nil, err
 		}
 	}
 }
@@ -429,12 +434,8 @@ func (c *Conn) ReceiveDatagram(ctx context.Context) ([]byte, error) {
 		if ok {
 			return d, nil
 		}
-		select {
-		case <-notify:
-		case <-c.closed:
-			return nil, c.err()
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		if err := c.waitFor(ctx, notify); err != nil {
+			return nil, err
 		}
 	}
 }

@@ -220,21 +220,9 @@ func (e *Endpoint) Dial(ctx context.Context, addr string, tlsConf *tls.Config, c
 	if conf == nil {
 		conf = e.config
 	}
-	ua, err := net.ResolveUDPAddr("udp", addr)
+	remote, tc, err := dialTarget(addr, tlsConf)
 	if err != nil {
 		return nil, err
-	}
-	remote := ua.AddrPort()
-	remote = netip.AddrPortFrom(remote.Addr().Unmap(), remote.Port())
-	tc := tlsConf.Clone()
-	if tc == nil {
-		tc = &tls.Config{}
-	}
-	if tc.ServerName == "" {
-		host, _, err := net.SplitHostPort(addr)
-		if err == nil {
-			tc.ServerName = host
-		}
 	}
 	cfg := conf.coreConfig(tc)
 	c, err := e.dial(ctx, cfg, remote, conf, tc.ServerName, false)
@@ -252,6 +240,27 @@ func (e *Endpoint) Dial(ctx context.Context, addr string, tlsConf *tls.Config, c
 		}
 	}
 	return c, err
+}
+
+// dialTarget resolves addr and prepares the client TLS config, with the
+// server name defaulting to addr's host.
+func dialTarget(addr string, tlsConf *tls.Config) (netip.AddrPort, *tls.Config, error) {
+	ua, err := net.ResolveUDPAddr("udp", addr)
+	if err != nil {
+		return netip.AddrPort{}, nil, err
+	}
+	remote := ua.AddrPort()
+	remote = netip.AddrPortFrom(remote.Addr().Unmap(), remote.Port())
+	tc := tlsConf.Clone()
+	if tc == nil {
+		tc = &tls.Config{}
+	}
+	if tc.ServerName == "" {
+		if host, _, err := net.SplitHostPort(addr); err == nil {
+			tc.ServerName = host
+		}
+	}
+	return remote, tc, nil
 }
 
 func (e *Endpoint) dial(ctx context.Context, cfg *core.Config, remote netip.AddrPort, conf *Config, serverName string, early bool) (*Conn, error) {
@@ -303,20 +312,9 @@ func (e *Endpoint) DialEarly(ctx context.Context, addr string, tlsConf *tls.Conf
 	if conf == nil {
 		conf = e.config
 	}
-	ua, err := net.ResolveUDPAddr("udp", addr)
+	remote, tc, err := dialTarget(addr, tlsConf)
 	if err != nil {
 		return nil, err
-	}
-	remote := ua.AddrPort()
-	remote = netip.AddrPortFrom(remote.Addr().Unmap(), remote.Port())
-	tc := tlsConf.Clone()
-	if tc == nil {
-		tc = &tls.Config{}
-	}
-	if tc.ServerName == "" {
-		if host, _, err := net.SplitHostPort(addr); err == nil {
-			tc.ServerName = host
-		}
 	}
 	return e.dial(ctx, conf.coreConfig(tc), remote, conf, tc.ServerName, true)
 }
@@ -372,31 +370,18 @@ func (e *Endpoint) Close() error {
 // Dial connects to addr from a new endpoint on an unspecified local
 // address; the endpoint closes when the connection ends.
 func Dial(ctx context.Context, addr string, tlsConf *tls.Config, conf *Config) (*Conn, error) {
-	network, local := "udp4", "0.0.0.0:0"
-	if ua, err := net.ResolveUDPAddr("udp", addr); err == nil && ua.IP.To4() == nil {
-		network, local = "udp6", "[::]:0"
-	}
-	s, err := sock.Listen(network, local, sock.Options{})
-	if err != nil {
-		return nil, err
-	}
-	e, err := newEndpoint(s, nil, conf)
-	if err != nil {
-		s.Close()
-		return nil, err
-	}
-	e.single = true
-	c, err := e.Dial(ctx, addr, tlsConf, conf)
-	if err != nil {
-		e.Close()
-		return nil, err
-	}
-	return c, nil
+	return dialSingle(ctx, addr, conf, func(e *Endpoint) (*Conn, error) { return e.Dial(ctx, addr, tlsConf, conf) })
 }
 
 // DialEarly is Dial for 0-RTT (see Endpoint.DialEarly), from a new
 // endpoint that closes when the connection ends.
 func DialEarly(ctx context.Context, addr string, tlsConf *tls.Config, conf *Config) (*Conn, error) {
+	return dialSingle(ctx, addr, conf, func(e *Endpoint) (*Conn, error) { return e.DialEarly(ctx, addr, tlsConf, conf) })
+}
+
+// dialSingle makes an endpoint of the family addr needs for one
+// connection, which dial opens.
+func dialSingle(ctx context.Context, addr string, conf *Config, dial func(*Endpoint) (*Conn, error)) (*Conn, error) {
 	network, local := "udp4", "0.0.0.0:0"
 	if ua, err := net.ResolveUDPAddr("udp", addr); err == nil && ua.IP.To4() == nil {
 		network, local = "udp6", "[::]:0"
@@ -411,7 +396,7 @@ func DialEarly(ctx context.Context, addr string, tlsConf *tls.Config, conf *Conf
 		return nil, err
 	}
 	e.single = true
-	c, err := e.DialEarly(ctx, addr, tlsConf, conf)
+	c, err := dial(e)
 	if err != nil {
 		e.Close()
 		return nil, err
