@@ -222,6 +222,7 @@ type Conn struct {
 	challengeData        [8]byte
 	challengesSent       int
 	challengeDeadline    protocol.Time
+	challengeAbandonAt   protocol.Time
 	prevPath             *pathState
 	rxNonProbing         bool // the packet being processed had a non-probing frame
 

@@ -6,6 +6,10 @@ import (
 	"github.com/quicr/quicr/quic/internal/protocol"
 )
 
+// minDatagramOnNewPath is the least room worth building a datagram in on
+// a path that is not validated yet.
+const minDatagramOnNewPath = 64
+
 // maxChallenges bounds the PATH_CHALLENGE retransmissions of one path
 // validation before it is abandoned (RFC 9000, 8.2.4).
 const maxChallenges = 5
@@ -61,6 +65,9 @@ func (c *Conn) startChallenge(now protocol.Time) {
 	c.challengeNeeded = true
 	c.challengesSent = 0
 	c.challengeDeadline = protocol.Never
+	// RFC 9000, 8.2.4: abandon after three times the larger PTO, even if
+	// the retransmissions could not go out.
+	c.challengeAbandonAt = now.Add(3 * max(c.loss.RTT().PTO(true), time.Duration(c.cfg.InitialRTT)*2))
 }
 
 // onChallengeSent arms the retransmission of PATH_CHALLENGE: a new one
@@ -74,10 +81,10 @@ func (c *Conn) onChallengeSent(now protocol.Time) {
 
 // checkChallenge handles the path-validation timer.
 func (c *Conn) checkChallenge(now protocol.Time) {
-	if !c.challengeOutstanding || now < c.challengeDeadline {
+	if !c.challengeOutstanding || now < min(c.challengeDeadline, c.challengeAbandonAt) {
 		return
 	}
-	if c.challengesSent < maxChallenges {
+	if c.challengesSent < maxChallenges && now < c.challengeAbandonAt {
 		c.challengeNeeded = true
 		c.challengeDeadline = protocol.Never
 		return

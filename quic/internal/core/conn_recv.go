@@ -206,9 +206,11 @@ func (c *Conn) handleShortPacket(now protocol.Time, d Datagram, b []byte, first 
 			c.migrate(now, d)
 		}
 	}
-	if !c.isClient && c.handshakeDone {
-		// A 1-RTT packet from the client after the handshake also proves
-		// its address (RFC 9000, 8.1).
+	if !c.isClient && c.handshakeDone && d.Remote == c.path.remote && !c.challengeOutstanding {
+		// A 1-RTT packet from the client on the handshake's path proves
+		// its address (RFC 9000, 8.1). A new path is proven only by
+		// PATH_RESPONSE (RFC 9000, 8.2): anyone can replay a packet from a
+		// spoofed address.
 		c.validatePath(now)
 	}
 	return len(b), hdr.DCID, nil

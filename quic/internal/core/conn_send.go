@@ -94,7 +94,14 @@ func (c *Conn) buildDatagram(now protocol.Time, out []byte) int {
 	if !c.path.validated {
 		// RFC 9000, 8.1: at most three times the bytes received.
 		limit = min(limit, c.path.amplificationRoom())
-		if limit < protocol.MinInitialDatagramSize {
+		// During the handshake every datagram may need the 1200 bytes of
+		// Initial padding; on a new path after it, smaller ones are fine
+		// (RFC 9000, 8.2.1 lets PATH_CHALLENGE go unpadded when limited).
+		least := protocol.MinInitialDatagramSize
+		if c.handshakeConfirmed {
+			least = minDatagramOnNewPath
+		}
+		if limit < least {
 			c.loss.SetAmplificationBlocked(true, now)
 			return 0
 		}

@@ -16,10 +16,14 @@ func (c *Conn) NextTimeout() protocol.Time {
 		return c.closeDeadline
 	}
 	t := c.loss.LossTimer()
-	for s := range c.spaces {
-		sp := &c.spaces[s]
-		if sp.ack.HasNewPackets() && (sp.seal != nil || s == int(protocol.SpaceAppData)) {
-			t = min(t, sp.ack.AckDeadline())
+	// An ACK waits for room when the anti-amplification limit blocks
+	// sending: new bytes from the peer are what frees it.
+	if c.path.validated || c.path.amplificationRoom() >= minDatagramOnNewPath {
+		for s := range c.spaces {
+			sp := &c.spaces[s]
+			if sp.ack.HasNewPackets() && (sp.seal != nil || s == int(protocol.SpaceAppData)) {
+				t = min(t, sp.ack.AckDeadline())
+			}
 		}
 	}
 	t = min(t, c.idleDeadline())
@@ -30,6 +34,9 @@ func (c *Conn) NextTimeout() protocol.Time {
 		t = min(t, k)
 	}
 	t = min(t, c.prevKeyDropAt, c.challengeDeadline)
+	if c.challengeOutstanding {
+		t = min(t, c.challengeAbandonAt)
+	}
 	if c.probe.active {
 		t = min(t, c.probe.deadline)
 	}

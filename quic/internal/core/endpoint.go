@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"math/rand/v2"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/quicr/quicr/quic/internal/connid"
@@ -69,8 +70,11 @@ type Route struct {
 // connections by connection ID (RFC 9000, 5.2), creates server connections,
 // and answers what no connection can with Version Negotiation (RFC 9000,
 // 6), Retry (8.1.2) or a stateless reset (10.3). It is not safe for
-// concurrent use.
+// concurrent use, with one exception: connections call back into it to make
+// connection IDs and tokens (CIDGen, newToken) from their own goroutines in
+// the I/O layer, so its state sits behind mu, the innermost lock.
 type Endpoint struct {
+	mu     sync.Mutex
 	cfg    EndpointConfig
 	rng    *rand.ChaCha8
 	tokens *token.Protector
@@ -116,10 +120,21 @@ func NewEndpoint(cfg EndpointConfig) *Endpoint {
 }
 
 // Conns returns the number of routed connection IDs (for tests).
-func (e *Endpoint) Conns() int { return len(e.conns) }
+func (e *Endpoint) Conns() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.conns)
+}
 
-// newConnID makes a connection ID and its stateless reset token.
+// newConnID makes a connection ID and its stateless reset token; it is the
+// connections' generator.
 func (e *Endpoint) newConnID() (protocol.ConnectionID, connid.ResetToken) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.newConnIDLocked()
+}
+
+func (e *Endpoint) newConnIDLocked() (protocol.ConnectionID, connid.ResetToken) {
 	var b [protocol.MaxConnIDLen]byte
 	n := e.cfg.Conn.ConnIDLen
 	for {
@@ -144,32 +159,50 @@ func (e *Endpoint) Dial(now protocol.Time, cfg *Config, remote, local netip.Addr
 	if cfg == nil {
 		cfg = e.cfg.Conn
 	}
+	e.mu.Lock()
+	seed := e.seed()
+	e.mu.Unlock()
+	// NewClientConn calls back into newConnID, which locks.
 	c, err := NewClientConn(now, cfg, ClientParams{
-		Remote: remote, Local: local, Token: tok, Seed: e.seed(), CIDGen: e.newConnID,
+		Remote: remote, Local: local, Token: tok, Seed: seed, CIDGen: e.newConnID,
 	})
 	if err != nil {
 		return nil, err
 	}
+	e.mu.Lock()
 	e.conns[c.initialSCID] = c
+	e.mu.Unlock()
 	return c, nil
 }
 
 // AddConnID routes cid to c (after EventConnIDIssued).
-func (e *Endpoint) AddConnID(cid protocol.ConnectionID, c *Conn) { e.conns[cid] = c }
+func (e *Endpoint) AddConnID(cid protocol.ConnectionID, c *Conn) {
+	e.mu.Lock()
+	e.conns[cid] = c
+	e.mu.Unlock()
+}
 
 // AddResetToken routes datagrams ending in tok to c (after
 // EventResetToken), so c can recognise a stateless reset.
 func (e *Endpoint) AddResetToken(tok []byte, c *Conn) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	if len(tok) == 16 {
 		e.resetTokens[[16]byte(tok)] = c
 	}
 }
 
 // RemoveConnID stops routing cid (after EventConnIDRetired).
-func (e *Endpoint) RemoveConnID(cid protocol.ConnectionID) { delete(e.conns, cid) }
+func (e *Endpoint) RemoveConnID(cid protocol.ConnectionID) {
+	e.mu.Lock()
+	delete(e.conns, cid)
+	e.mu.Unlock()
+}
 
 // RemoveConn forgets every connection ID of a drained connection.
 func (e *Endpoint) RemoveConn(c *Conn) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	for cid, cc := range e.conns {
 		if cc == c {
 			delete(e.conns, cid)
@@ -188,6 +221,8 @@ func (e *Endpoint) RemoveConn(c *Conn) {
 // HandshakeDone tells the endpoint that a server connection finished its
 // handshake (for the Retry threshold).
 func (e *Endpoint) HandshakeDone(c *Conn) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	if !c.isClient && e.handshakes > 0 {
 		e.handshakes--
 	}
@@ -196,6 +231,8 @@ func (e *Endpoint) HandshakeDone(c *Conn) {
 // Route decides what to do with a datagram. reply is a buffer for a
 // stateless reply.
 func (e *Endpoint) Route(now protocol.Time, d Datagram, reply []byte) Route {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	b := d.Data
 	if len(b) == 0 {
 		return Route{}
@@ -297,7 +334,7 @@ func (e *Endpoint) accept(now protocol.Time, d Datagram, hdr *packet.LongHeader,
 	if !p.AddressValidated && (e.cfg.RequireRetry || (e.cfg.RetryThreshold > 0 && e.handshakes >= e.cfg.RetryThreshold)) {
 		return e.retry(d, hdr, wall, reply)
 	}
-	p.LocalCID, p.ResetToken = e.newConnID()
+	p.LocalCID, p.ResetToken = e.newConnIDLocked()
 	c, err := NewServerConn(now, e.cfg.Conn, p)
 	if err != nil {
 		return Route{}
@@ -324,6 +361,8 @@ func (e *Endpoint) tokenLifetime(sealed []byte) time.Duration {
 // newTokenFor makes a NEW_TOKEN token for a client address (RFC 9000,
 // 8.1.3).
 func (e *Endpoint) newTokenFor(now protocol.Time, addr netip.AddrPort) []byte {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	b, err := e.tokens.Seal(nil, token.Token{Kind: token.KindNewToken, Issued: e.cfg.WallClock()}, addr)
 	if err != nil {
 		return nil
@@ -334,7 +373,7 @@ func (e *Endpoint) newTokenFor(now protocol.Time, addr netip.AddrPort) []byte {
 // retry answers with a Retry packet whose token binds the client's address
 // and its original DCID (RFC 9000, 8.1.2 and 17.2.5).
 func (e *Endpoint) retry(d Datagram, hdr *packet.LongHeader, wall time.Time, reply []byte) Route {
-	scid, _ := e.newConnID()
+	scid, _ := e.newConnIDLocked()
 	tok, err := e.tokens.Seal(nil, token.Token{Kind: token.KindRetry, Issued: wall, OriginalDCID: hdr.DCID, RetrySCID: scid}, d.Remote)
 	if err != nil {
 		return Route{}
