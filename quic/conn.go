@@ -25,8 +25,8 @@ type Conn struct {
 	incomingBidi, incomingUni []*streamState
 	drained                   bool
 
-	inbound chan inboundDatagram
-	wake    chan struct{}
+	inbox inbox
+	wake  chan struct{}
 	// notify channels are closed and replaced to wake all waiters.
 	acceptNotify   chan struct{}
 	openNotify     chan struct{}
@@ -40,7 +40,8 @@ type Conn struct {
 
 	tokenStore TokenStore
 	serverName string
-	txBuf      []byte
+	// batch holds the datagrams taken from the inbox, reused.
+	batch []inboundDatagram
 }
 
 type inboundDatagram struct {
@@ -54,30 +55,57 @@ func newConn(e *Endpoint, cc *core.Conn, isClient bool) *Conn {
 		core:           cc,
 		isClient:       isClient,
 		streams:        make(map[streams.ID]*streamState),
-		inbound:        make(chan inboundDatagram, inboundQueueLen),
 		wake:           make(chan struct{}, 1),
 		acceptNotify:   make(chan struct{}),
 		openNotify:     make(chan struct{}),
 		datagramNotify: make(chan struct{}),
 		handshakeDone:  make(chan struct{}),
 		closed:         make(chan struct{}),
-		txBuf:          make([]byte, 64*1500),
 	}
 	c.ctx, c.cancel = context.WithCancelCause(context.Background())
 	return c
 }
 
-// deliver hands a received datagram to the driver, copying it; a full
-// queue drops it (counted as loss by the peer).
+// deliver hands a received datagram to the driver, copying it. The inbox
+// grows as needed up to inboundQueueLen datagrams; beyond that the
+// datagram is dropped and counted, as a full socket buffer would.
 func (c *Conn) deliver(b []byte, d core.Datagram) {
 	buf := c.ep.getBuf(len(b))
 	*buf = append((*buf)[:0], b...)
 	d.Data = *buf
-	select {
-	case c.inbound <- inboundDatagram{buf, d}:
-	default:
+	if !c.inbox.push(inboundDatagram{buf, d}) {
 		c.ep.putBuf(buf)
+		return
 	}
+	c.wakeDriver()
+}
+
+// inbox is a connection's queue of received datagrams: a slice behind a
+// mutex, swapped whole to the driver, so memory follows the traffic and an
+// idle connection holds none.
+type inbox struct {
+	mu      sync.Mutex
+	items   []inboundDatagram
+	dropped uint64
+}
+
+func (q *inbox) push(d inboundDatagram) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.items) >= inboundQueueLen {
+		q.dropped++
+		return false
+	}
+	q.items = append(q.items, d)
+	return true
+}
+
+// take moves the queued datagrams into into (emptied first) and returns it.
+func (q *inbox) take(into []inboundDatagram) []inboundDatagram {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	into, q.items = q.items, into[:0]
+	return into
 }
 
 // wakeDriver makes the driver run its loop once more.
@@ -93,24 +121,14 @@ func (c *Conn) run() {
 	defer c.ep.wg.Done()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	var pending *inboundDatagram
 	for {
+		c.batch = c.inbox.take(c.batch)
 		c.mu.Lock()
 		now := c.ep.now()
-		if pending != nil {
-			c.core.HandleDatagram(now, pending.d)
-			c.ep.putBuf(pending.buf)
-			pending = nil
-		}
-	drain:
-		for i := 0; i < inboundQueueLen; i++ {
-			select {
-			case in := <-c.inbound:
-				c.core.HandleDatagram(now, in.d)
-				c.ep.putBuf(in.buf)
-			default:
-				break drain
-			}
+		for i := range c.batch {
+			c.core.HandleDatagram(now, c.batch[i].d)
+			c.ep.putBuf(c.batch[i].buf)
+			c.batch[i] = inboundDatagram{}
 		}
 		if c.core.NextTimeout() <= now {
 			c.core.HandleTimeout(now)
@@ -130,8 +148,6 @@ func (c *Conn) run() {
 			timer.Reset(time.Duration(next - c.ep.now()))
 		}
 		select {
-		case in := <-c.inbound:
-			pending = &in
 		case <-c.wake:
 		case <-timer.C:
 		case <-c.ep.closing:
@@ -163,14 +179,17 @@ func (c *Conn) closeForShutdown() {
 	c.mu.Unlock()
 }
 
-// flush sends everything the core has ready, in GSO batches.
+// flush sends everything the core has ready, in GSO batches, from a
+// transmit buffer borrowed from the endpoint for the duration.
 func (c *Conn) flush(now protocol.Time) {
+	buf := c.ep.getTxBuf()
+	defer c.ep.putTxBuf(buf)
 	for {
-		t, ok := c.core.PollTransmit(now, c.txBuf, c.ep.sock.MaxSegments())
+		t, ok := c.core.PollTransmit(now, *buf, c.ep.sock.MaxSegments())
 		if !ok {
 			return
 		}
-		c.ep.sock.WriteGSO(c.txBuf[:t.Size], t.SegSize, t.Remote, uint8(t.ECN), t.Local)
+		c.ep.sock.WriteGSO((*buf)[:t.Size], t.SegSize, t.Remote, uint8(t.ECN), t.Local)
 	}
 }
 
@@ -212,6 +231,8 @@ func (c *Conn) processEvents() {
 			if s := c.streams[e.StreamID]; s != nil {
 				s.signal(s.writeCh)
 			}
+		case core.EventStreamDone:
+			delete(c.streams, e.StreamID)
 		case core.EventStreamsAvailable:
 			c.broadcast(&c.openNotify)
 		case core.EventDatagram:
@@ -490,7 +511,8 @@ type ConnStats struct {
 	PacketsSent, PacketsReceived   uint64
 	PacketsLost                    uint64
 	BytesSent, BytesReceived       uint64
-	DatagramsDropped               uint64
+	DatagramsDropped               uint64 // DATAGRAM frames dropped on a full queue
+	InboundDropped                 uint64 // received UDP datagrams dropped on a full inbox
 }
 
 // Stats returns the connection's counters and estimates.
@@ -516,4 +538,10 @@ func (c *Conn) InitiateKeyUpdate() error {
 	c.mu.Unlock()
 	c.wakeDriver()
 	return err
+}
+
+func (q *inbox) droppedCount() uint64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.dropped
 }

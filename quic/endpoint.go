@@ -19,7 +19,7 @@ import (
 const acceptQueueLen = 256
 
 // inboundQueueLen bounds the datagrams waiting for a connection's driver.
-const inboundQueueLen = 512
+const inboundQueueLen = 8192
 
 // An Endpoint is a UDP socket that QUIC connections share. It dials and,
 // if it has a server TLS configuration, accepts.
@@ -37,6 +37,8 @@ type Endpoint struct {
 	// connections: a bounded free list, so steady state allocates nothing
 	// (a sync.Pool is emptied by every GC).
 	bufs chan *[]byte
+	// txBufs lends transmit buffers to connection drivers while they send.
+	txBufs chan *[]byte
 
 	acceptQ   chan *Conn
 	closing   chan struct{}
@@ -98,6 +100,7 @@ func newEndpoint(s *sock.Conn, tlsServer *tls.Config, conf *Config) (*Endpoint, 
 		closing:   make(chan struct{}),
 	}
 	e.bufs = make(chan *[]byte, 4096)
+	e.txBufs = make(chan *[]byte, 8)
 	e.core = core.NewEndpoint(core.EndpointConfig{
 		Conn:         conf.coreConfig(tlsServer),
 		Server:       tlsServer != nil,
@@ -200,6 +203,26 @@ func (e *Endpoint) getBuf(n int) *[]byte {
 	}
 	b := make([]byte, 0, n)
 	return &b
+}
+
+// txBufSize holds one GSO batch of full-size datagrams.
+const txBufSize = 64 * 1500
+
+func (e *Endpoint) getTxBuf() *[]byte {
+	select {
+	case b := <-e.txBufs:
+		return b
+	default:
+		b := make([]byte, txBufSize)
+		return &b
+	}
+}
+
+func (e *Endpoint) putTxBuf(b *[]byte) {
+	select {
+	case e.txBufs <- b:
+	default:
+	}
 }
 
 func (e *Endpoint) putBuf(b *[]byte) {

@@ -43,8 +43,19 @@ func NewPacer(cc Controller, rtt RTTStats, maxDatagramSize int) *Pacer {
 // SetMaxDatagramSize updates the datagram size, which sets the burst.
 func (p *Pacer) SetMaxDatagramSize(n int) { p.maxDatagramSize = n }
 
-// Burst returns the bucket size in bytes.
-func (p *Pacer) Burst() int { return InitialWindow(p.maxDatagramSize) }
+// maxBurstPackets caps the burst at what one GSO send carries.
+const maxGSOBurstPackets = 64
+
+// Burst returns the bucket size in bytes: the initial window, or 2 ms at
+// the pacing rate when that is more, up to one GSO batch. Larger bursts
+// let the sender hand the kernel bigger batches at high rates.
+func (p *Pacer) Burst() int {
+	b := InitialWindow(p.maxDatagramSize)
+	if r := p.Rate(); !math.IsInf(r, 1) {
+		b = max(b, int(r*0.002))
+	}
+	return min(b, maxGSOBurstPackets*p.maxDatagramSize)
+}
 
 // Rate returns the current pacing rate in bytes per second.
 func (p *Pacer) Rate() float64 { return PacingRate(p.cc.Window(), p.rtt.SmoothedRTT()) }

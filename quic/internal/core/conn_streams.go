@@ -494,6 +494,10 @@ func (c *Conn) maybeFinishStream(s *stream) {
 		return
 	}
 	delete(c.streams, s.id)
+	// Buffers go back to the connection's pool at once.
+	s.recv.Discard()
+	s.send = streams.SendBuffer{}
+	c.emit(Event{Kind: EventStreamDone, StreamID: s.id})
 	if s.id.LocallyInitiated(c.isClient) {
 		return
 	}

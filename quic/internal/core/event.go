@@ -19,6 +19,8 @@ const (
 	// EventStreamWritable: StreamID accepts writes again, or its sending
 	// part ended (stopped by the peer, or all data acknowledged).
 	EventStreamWritable
+	// EventStreamDone: StreamID is finished both ways and forgotten.
+	EventStreamDone
 	// EventStreamsAvailable: the peer granted credit for new streams.
 	EventStreamsAvailable
 	// EventDatagram: a DATAGRAM frame arrived (read with ReadDatagram).

@@ -91,10 +91,10 @@ func (l *AcceptLimit) IsOpened(num uint64) bool { return num < l.opened }
 func (l *AcceptLimit) OnClosed() { l.closed++ }
 
 // ShouldUpdate reports whether a MAX_STREAMS frame is worth sending: the
-// credit freed since the last one reached a quarter of the window, so the
-// peer never stalls waiting for it.
+// credit freed since the last one reached a tenth of the window, so the
+// peer rarely waits for it.
 func (l *AcceptLimit) ShouldUpdate() bool {
-	return l.closed+l.window-l.advertised >= max(1, l.window/4)
+	return l.closed+l.window-l.advertised >= max(1, l.window/10)
 }
 
 // Update advertises the new limit and returns it.
