@@ -365,6 +365,7 @@ func (c *Conn) dropSpace(now protocol.Time, s protocol.Space) {
 	sp.cryptoSend.Reset()
 	sp.cryptoRecv.Discard()
 	c.loss.DiscardSpace(s, now, c)
+	c.loss.ReleaseSpace(s)
 }
 
 // reject0RTT handles the server's refusal of 0-RTT: everything sent in

@@ -186,3 +186,10 @@ func (l *LossDetector) DiscardSpace(space protocol.Space, now protocol.Time, h H
 	l.ptoCount = 0
 	l.setLossDetectionTimer(now)
 }
+
+// ReleaseSpace frees the memory of a space discarded for good (its keys
+// are gone: Initial and Handshake, RFC 9001, 4.9). Call it after
+// DiscardSpace.
+func (l *LossDetector) ReleaseSpace(space protocol.Space) {
+	l.spaces[space].sent.release()
+}

@@ -121,3 +121,10 @@ func (s *sentPackets) clear() {
 	}
 	s.head, s.n = 0, 0
 }
+
+// release empties the ring and gives its memory back, for a space that
+// will not be used again.
+func (s *sentPackets) release() {
+	s.clear()
+	s.buf = nil
+}
