@@ -187,13 +187,15 @@ type Conn struct {
 	rxDCID    protocol.ConnectionID // DCID of the packet being processed
 
 	// Sending.
-	txAck           wire.AckFrame
-	nextSkip        uint64 // next packet number to skip (RFC 9000, 21.4)
-	blockedStreams  []streams.ID
-	connBlocked     bool
-	dataBlockedSent bool
-	pacingBlocked   bool
-	pacingAt        protocol.Time
+	txAck          wire.AckFrame
+	nextSkip       uint64 // next packet number to skip (RFC 9000, 21.4)
+	blockedStreams []streams.ID
+	// connBlocked lists streams waiting for connection credit (MAX_DATA).
+	connBlocked      []*stream
+	connBlockedFrame bool // DATA_BLOCKED is due
+	dataBlockedSent  bool
+	pacingBlocked    bool
+	pacingAt         protocol.Time
 	// requeueDiscarded makes discarded packets' frames go again (Retry).
 	requeueDiscarded bool
 

@@ -108,6 +108,7 @@ func (c *Conn) handleFrame(now protocol.Time, d Datagram, space protocol.Space, 
 		}
 		if c.connSend.UpdateMax(f.Max) {
 			c.dataBlockedSent = false
+			c.requeueConnBlocked()
 		}
 		return n, nil
 	case wire.FrameTypeMaxStreamData:

@@ -574,20 +574,24 @@ func (c *Conn) blockedCheck(s *stream) {
 		c.blockedStreams = append(c.blockedStreams, s.id)
 	}
 	if s.send.Sent() < s.send.Written() && c.connSend.Available() == 0 {
-		c.connBlocked = true
+		c.connBlockedFrame = true
+		if !s.connBlocked {
+			s.connBlocked = true
+			c.connBlocked = append(c.connBlocked, s)
+		}
 	}
 }
 
 // appendBlocked appends the *_BLOCKED frames noted while packing streams.
 func (c *Conn) appendBlocked(b *[]byte, max int) {
-	if c.connBlocked && !c.dataBlockedSent {
+	if c.connBlockedFrame && !c.dataBlockedSent {
 		f := wire.DataBlockedFrame{Max: c.connSend.Max()}
 		if len(*b)+f.Len() <= max {
 			*b = f.Append(*b)
 			c.dataBlockedSent = true
 		}
 	}
-	c.connBlocked = false
+	c.connBlockedFrame = false
 	for _, id := range c.blockedStreams {
 		s := c.streams[id]
 		if s == nil || s.blockedSent {

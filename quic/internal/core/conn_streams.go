@@ -536,3 +536,17 @@ func (c *Conn) StreamUnread(id streams.ID, off uint64, rest []byte) {
 	s.recvWindow.Unconsume(uint64(len(rest)))
 	c.connRecv.Unconsume(uint64(len(rest)))
 }
+
+// requeueConnBlocked puts back in the send queue the streams that left it
+// for lack of connection credit, when MAX_DATA brings more (RFC 9000,
+// 19.9).
+func (c *Conn) requeueConnBlocked() {
+	for _, s := range c.connBlocked {
+		s.connBlocked = false
+		if s.hasSend && s.send.HasNewData(s.sendWindow.Max()) {
+			c.queueSend(s)
+		}
+	}
+	clear(c.connBlocked)
+	c.connBlocked = c.connBlocked[:0]
+}

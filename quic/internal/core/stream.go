@@ -26,6 +26,7 @@ type stream struct {
 	blockedSent bool   // STREAM_DATA_BLOCKED at the current limit went out
 	finalSize   uint64 // the final size sent in RESET_STREAM
 	inSendQueue bool   // listed in conn.sendQueue
+	connBlocked bool   // listed in conn.connBlocked
 
 	// Receiving part.
 	recv          streams.RecvBuffer
