@@ -53,10 +53,19 @@ func testTLS(t testing.TB) (server, client *tls.Config) {
 	return server, client
 }
 
-// echoServer accepts connections and echoes every stream.
+// echoServer accepts connections on 127.0.0.1 and echoes every stream.
 func echoServer(t testing.TB, conf *Config) (*Endpoint, *tls.Config) {
+	return echoServerConf(t, "127.0.0.1:0", conf)
+}
+
+// echoServerOn is echoServer on another address.
+func echoServerOn(t testing.TB, addr string) (*Endpoint, *tls.Config) {
+	return echoServerConf(t, addr, nil)
+}
+
+func echoServerConf(t testing.TB, addr string, conf *Config) (*Endpoint, *tls.Config) {
 	stls, ctls := testTLS(t)
-	ep, err := Listen("127.0.0.1:0", stls, conf)
+	ep, err := Listen(addr, stls, conf)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -188,7 +188,7 @@ func (c *Conn) pollClose(now protocol.Time, buf []byte) (Transmit, bool) {
 	if !c.path.validated {
 		c.path.bytesSent += uint64(pos)
 	}
-	return Transmit{Remote: c.path.remote, Local: c.path.local.Addr(), Size: pos, SegSize: pos}, true
+	return Transmit{Remote: c.path.remote, Local: c.path.source(), Size: pos, SegSize: pos}, true
 }
 
 // buildClosePacket writes one packet carrying CONNECTION_CLOSE and returns

@@ -55,7 +55,7 @@ func (c *Conn) PollTransmit(now protocol.Time, buf []byte, maxSegs int) (Transmi
 	}
 	if size := c.pmtudProbeSize(now); size > 0 && c.loss.CanSend(protocol.SpaceAppData) {
 		if n := c.buildPMTUProbe(now, buf, size); n > 0 {
-			return Transmit{Remote: c.path.remote, Local: c.path.local.Addr(), ECN: c.path.sendECN(), Size: n, SegSize: n}, true
+			return Transmit{Remote: c.path.remote, Local: c.path.source(), ECN: c.path.sendECN(), Size: n, SegSize: n}, true
 		}
 	}
 	seg := c.path.mtu
@@ -84,7 +84,7 @@ func (c *Conn) PollTransmit(now protocol.Time, buf []byte, maxSegs int) (Transmi
 		return Transmit{}, false
 	}
 	c.lastSentAt = now
-	return Transmit{Remote: c.path.remote, Local: c.path.local.Addr(), ECN: c.path.sendECN(), Size: total, SegSize: segSize}, true
+	return Transmit{Remote: c.path.remote, Local: c.path.source(), ECN: c.path.sendECN(), Size: total, SegSize: segSize}, true
 }
 
 // buildDatagram fills out with coalesced packets (RFC 9000, 12.2) and

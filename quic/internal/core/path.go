@@ -48,3 +48,14 @@ func (p *pathState) sendECN() recovery.ECN {
 	}
 	return recovery.ECNECT0
 }
+
+// source returns the address to send from: the local address the peer's
+// datagrams arrived at, if the socket reported one; none (the kernel
+// chooses) when we only know an unspecified bind address.
+func (p *pathState) source() netip.Addr {
+	a := p.local.Addr()
+	if !a.IsValid() || a.IsUnspecified() {
+		return netip.Addr{}
+	}
+	return a
+}
