@@ -21,20 +21,22 @@ type connection struct {
 	started time.Time
 }
 
-// listenFor opens a client endpoint on a socket of addr's address family,
-// as quic.Dial does. A dual-stack socket would let the connection follow a
-// server's preferred address of the other family, but the quic package
-// cannot yet send to IPv4 peers from one.
+// listenFor opens a client endpoint on a dual-stack socket, so that the
+// connection can follow a server's preferred address of the other family
+// (RFC 9000, 9.6), or on a socket of addr's family where the machine has
+// no IPv6.
 func listenFor(addr string, conf *quic.Config) (*quic.Endpoint, error) {
-	network, local := "udp4", "0.0.0.0:0"
-	if ua, err := net.ResolveUDPAddr("udp", addr); err != nil {
-		return nil, err
-	} else if ua.IP.To4() == nil {
-		network, local = "udp6", "[::]:0"
-	}
-	pc, err := net.ListenPacket(network, local)
+	pc, err := net.ListenPacket("udp", "[::]:0")
 	if err != nil {
-		return nil, err
+		network, local := "udp4", "0.0.0.0:0"
+		if ua, rerr := net.ResolveUDPAddr("udp", addr); rerr != nil {
+			return nil, rerr
+		} else if ua.IP.To4() == nil {
+			network, local = "udp6", "[::]:0"
+		}
+		if pc, err = net.ListenPacket(network, local); err != nil {
+			return nil, err
+		}
 	}
 	ep, err := quic.NewEndpoint(pc, nil, conf)
 	if err != nil {

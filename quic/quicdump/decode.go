@@ -105,8 +105,8 @@ func (d *decoder) datagram(idx int, dg *Datagram) {
 		if packet.IsLongHeader(b[0]) {
 			n = d.long(&p, b)
 		} else {
-			if !first && b[0]&0x40 == 0 {
-				return // padding after the last packet
+			if !first && b[0] == 0 {
+				return // padding after the last packet (a greased QUIC bit alone is not)
 			}
 			n = d.short(&p, b)
 		}

@@ -54,6 +54,10 @@ type Config struct {
 	PreferredAddressV4 netip.AddrPort
 	PreferredAddressV6 netip.AddrPort
 
+	// GreaseQUICBit clears the QUIC bit of some 1-RTT packets when the
+	// peer allows it (RFC 9287, 3.1). Receiving such packets always works.
+	GreaseQUICBit bool
+
 	// Tracer, if set, gives each connection its qlog trace.
 	Tracer qlog.TracerFactory
 }

@@ -69,6 +69,12 @@ func (c *Conn) closeWithError(now protocol.Time, err error) {
 	if c.state >= stateClosing {
 		return
 	}
+	if !c.isClient && !c.receivedFromPeer() {
+		// Nothing from the client was ever processed: it knows nothing of
+		// this connection, so it goes without a word.
+		c.closeSilently(err)
+		return
+	}
 	var te *qerr.TransportError
 	var ae *AppCloseError
 	switch {

@@ -610,9 +610,11 @@ func (c *Conn) appendBlocked(b *[]byte, max int) {
 // sealPacket finishes a built packet: Length field, packet protection,
 // and the record the loss detector keeps.
 func (c *Conn) sealPacket(now protocol.Time, out []byte, p *builtPacket) {
-	if p.pt == protocol.Packet1RTT && c.havePeerParams && c.peerParams.GreaseQUICBit && c.rng.Uint64()&1 == 0 {
+	if c.cfg.GreaseQUICBit && p.pt == protocol.Packet1RTT && c.havePeerParams && c.peerParams.GreaseQUICBit && c.rng.Uint64()&1 == 0 {
 		// The peer accepts either value of the QUIC bit: an unpredictable
-		// one keeps middleboxes from relying on it (RFC 9287, 3.1).
+		// one keeps middleboxes from relying on it (RFC 9287, 3.1). Off by
+		// default: packet analysers (the interop runner's among them) read
+		// a cleared bit in a coalesced packet as padding.
 		out[p.start] &^= 0x40
 	}
 	if c.tracer != nil {

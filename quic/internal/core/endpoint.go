@@ -286,6 +286,12 @@ func (e *Endpoint) Route(now protocol.Time, d Datagram, reply []byte) Route {
 	if e.cfg.MaxConns > 0 && e.accepted >= e.cfg.MaxConns {
 		return Route{}
 	}
+	// Only an Initial that decrypts starts a connection: a corrupted or
+	// forged one would otherwise hold state, and on shutdown send a
+	// CONNECTION_CLOSE, under a connection ID the client never used.
+	if !decryptsAsInitial(b[:hdr.PacketLen], &hdr) {
+		return Route{}
+	}
 	return e.accept(now, d, &hdr, reply)
 }
 
@@ -348,6 +354,23 @@ func (e *Endpoint) accept(now protocol.Time, d Datagram, hdr *packet.LongHeader,
 	e.handshakes++
 	e.accepted++
 	return Route{Kind: RouteNewConn, Conn: c}
+}
+
+// decryptsAsInitial reports whether a client Initial packet opens with the
+// Initial keys of its Destination Connection ID (RFC 9001, 5.2). It works
+// on a copy: header protection is removed in place.
+func decryptsAsInitial(pkt []byte, hdr *packet.LongHeader) bool {
+	_, open, err := protect.NewInitialKeys(hdr.Version, hdr.DCID.Bytes(), true)
+	if err != nil {
+		return false
+	}
+	b := append([]byte(nil), pkt...)
+	_, pnLen, truncated, err := open.Unprotect(b, hdr.PNOffset)
+	if err != nil {
+		return false
+	}
+	_, err = open.Open(b, hdr.PNOffset+pnLen, truncated)
+	return err == nil
 }
 
 // tokenLifetime picks the lifetime by the token kind, which Open checks.
