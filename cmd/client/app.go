@@ -36,7 +36,8 @@ INTEROP RUNNER MODE
                                        connection sends its requests in 0-RTT
      keyupdate                         initiate a 1-RTT key update as soon
                                        as the response data flows
-   Any other TESTCASE (including http3, which this build does not support)
+        http3   fetch over HTTP/3 (ALPN h3)
+   Any other TESTCASE
    exits at once with status 127. Flags given on the command line still
    override these settings; qlog files go to $QLOGDIR.
 

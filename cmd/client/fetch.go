@@ -5,8 +5,10 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/quicr/quicr/http3"
 	"io"
 	"log"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -97,6 +99,8 @@ type fetcher struct {
 	o        *options
 	tls      *tls.Config
 	tickets  *ticketCache
+	h3mu     sync.Mutex
+	h3       map[*quic.Conn]*http3.Transport // HTTP/3 clients, one per connection
 	log      *log.Logger
 	progress *progress
 	results  []result // indexed like o.targets
@@ -221,7 +225,13 @@ func (f *fetcher) get(ctx context.Context, conn *quic.Conn, t *target, also io.W
 	}
 	w := io.MultiWriter(ws...)
 	start := time.Now()
-	n, err := hq.Get(ctx, conn, "/"+t.file, w)
+	var n int64
+	var err error
+	if f.o.alpn == http3.NextProtoH3 {
+		n, err = h3Get(ctx, f.h3For(conn), t, w)
+	} else {
+		n, err = hq.Get(ctx, conn, "/"+t.file, w)
+	}
 	d := time.Since(start)
 	if cerr := file.Close(); err == nil {
 		err = cerr
@@ -274,4 +284,39 @@ func (l *lazyFile) Close() error {
 		return err
 	}
 	return l.f.Close()
+}
+
+// h3For returns the HTTP/3 client of conn: one per QUIC connection, since
+// HTTP/3 keeps connection state (control and QPACK streams) on it.
+func (f *fetcher) h3For(conn *quic.Conn) *http3.Transport {
+	f.h3mu.Lock()
+	defer f.h3mu.Unlock()
+	if f.h3 == nil {
+		f.h3 = make(map[*quic.Conn]*http3.Transport)
+	}
+	tr, ok := f.h3[conn]
+	if !ok {
+		tr = &http3.Transport{Dial: func(context.Context, string, *tls.Config) (http3.Conn, error) {
+			return http3.NewConn(conn), nil
+		}}
+		f.h3[conn] = tr
+	}
+	return tr
+}
+
+// h3Get fetches t's URL with HTTP/3 (RFC 9114) through tr.
+func h3Get(ctx context.Context, tr *http3.Transport, t *target, w io.Writer) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.url, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("%s: %s", t.url, resp.Status)
+	}
+	return io.Copy(w, resp.Body)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/quicr/quicr/http3"
 	"time"
 
 	"github.com/quicr/quicr/quic"
@@ -53,9 +54,9 @@ func runnerTestcase(tc string, o *options) bool {
 		o.mode = modeResume
 		o.conf.Allow0RTT = true
 		o.conf.MaxUDPPayloadSize = 1200
+	case "http3":
+		o.alpn = http3.NextProtoH3
 	default:
-		// http3 needs an HTTP/3 client on the quic package, which is not
-		// available yet.
 		return false
 	}
 	return true

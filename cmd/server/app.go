@@ -30,7 +30,8 @@ INTEROP RUNNER MODE
      v2                   prefer QUIC v2 (compatible version negotiation)
      zerortt              accept 0-RTT requests
      connectionmigration  offer server6:443 as preferred_address
-   Any other TESTCASE (including http3, which this build does not support)
+        http3                HTTP/3 (ALPN h3) instead of HTTP/0.9
+   Any other TESTCASE
    exits at once with status 127. Flags given on the command line still
    override these settings; qlog files go to $QLOGDIR.
 
@@ -60,7 +61,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			&cli.StringFlag{Name: "www", Aliases: []string{"w"}, Value: ".", Usage: "serve the files under `DIR` (runner mode: /www)"},
 			&cli.StringFlag{Name: "cert", Usage: "certificate chain in `FILE` (PEM, leaf first); default: self-signed (runner mode: /certs/cert.pem)"},
 			&cli.StringFlag{Name: "key", Usage: "private key in `FILE` (PEM) for --cert (runner mode: /certs/priv.key)"},
-			&cli.StringFlag{Name: "alpn", Value: hq.ALPN, Usage: "accept the ALPN `TOKENS`, comma-separated"},
+			&cli.StringFlag{Name: "alpn", Value: hq.ALPN + ",h3", Usage: "accept the ALPN `TOKENS`, comma-separated (hq-interop: HTTP/0.9; h3: HTTP/3)"},
 			&cli.StringFlag{Name: "qlog-dir", EnvVars: []string{"QLOGDIR"}, Usage: "write a qlog file per connection into `DIR` (<odcid>_server.sqlog)"},
 			&cli.StringFlag{Name: "keylog", EnvVars: []string{"SSLKEYLOGFILE"}, Usage: "append the TLS secrets of every connection to `FILE` (NSS key log format)"},
 			&cli.StringFlag{Name: "versions", Value: "v1,v2", Usage: "accept the QUIC `VERSIONS`, most preferred first: 1 or v1, 2 or v2, or numbers like 0x6b3343cf"},

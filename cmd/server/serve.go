@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"fmt"
+	"github.com/quicr/quicr/http3"
 	"log"
+	"net/http"
 	"os"
 	"os/signal"
 	"sync"
@@ -106,6 +108,9 @@ func serve(ctx context.Context, ep *quic.Endpoint, o *options, logger *log.Logge
 	if o.verbose {
 		srv.Logf = logger.Printf
 	}
+	// HTTP/3 for connections that negotiated h3 (RFC 9114), serving the
+	// same directory.
+	h3 := &http3.Server{Handler: http.FileServer(http.Dir(o.www))}
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer ep.Close()
@@ -120,16 +125,26 @@ func serve(ctx context.Context, ep *quic.Endpoint, o *options, logger *log.Logge
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			serveConn(ctx, srv, conn, o, logger)
+			serveConn(ctx, srv, h3, conn, o, logger)
 		}()
 	}
 }
 
 // serveConn serves one connection and logs a line about it.
-func serveConn(ctx context.Context, srv *hq.Server, conn *quic.Conn, o *options, logger *log.Logger) {
+func serveConn(ctx context.Context, srv *hq.Server, h3 *http3.Server, conn *quic.Conn, o *options, logger *log.Logger) {
 	start := time.Now()
 	state := conn.ConnectionState()
-	err := srv.ServeConn(ctx, conn)
+	var err error
+	if state.TLS.NegotiatedProtocol == http3.NextProtoH3 {
+		stop := context.AfterFunc(ctx, func() { conn.CloseWithError(0, "") })
+		err = h3.ServeConn(http3.NewConn(conn))
+		stop()
+		if conn.Context().Err() != nil {
+			err = nil // the connection ended: a normal end for HTTP/3
+		}
+	} else {
+		err = srv.ServeConn(ctx, conn)
+	}
 	if o.quiet && err == nil {
 		return
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/quicr/quicr/http3"
 	"time"
 
 	"github.com/quicr/quicr/quic"
@@ -47,9 +48,9 @@ func runnerTestcase(tc string, o *options) bool {
 		// (RFC 9000, 9.6): the runner's client reaches us over IPv4 by the
 		// name server46, and only port 443 is decoded as QUIC.
 		o.preferredHosts = []string{runnerPreferredHost}
+	case "http3":
+		o.alpn = []string{http3.NextProtoH3}
 	default:
-		// http3 needs an HTTP/3 server on the quic package, which is not
-		// available yet.
 		return false
 	}
 	return true
