@@ -77,7 +77,7 @@ func TestRunnerTestcase(t *testing.T) {
 		{"resumption", true, modeResume, v1, false, false, false},
 		{"zerortt", true, modeResume, v1, false, false, true},
 		{"keyupdate", true, modeParallel, v1, false, true, false},
-		{"http3", false, 0, nil, false, false, false},
+		{"http3", true, modeParallel, v1, false, false, false},
 		{"connectionmigration", false, 0, nil, false, false, false},
 		{"silver-lake-road", false, 0, nil, false, false, false},
 	}
@@ -268,7 +268,7 @@ func urls(addr string, names ...string) []string {
 func TestBinary(t *testing.T) {
 	client, server := build(t)
 	t.Run("unsupported", func(t *testing.T) {
-		for _, tc := range []string{"http3", "connectionmigration", "amber-wind-song"} {
+		for _, tc := range []string{"connectionmigration", "amber-wind-song"} {
 			start := time.Now()
 			code, _, stderr := runClient(t, client, runnerEnv("client", tc, "https://server4:443/x"))
 			if code != exitUnsupported {

@@ -75,7 +75,7 @@ func TestRunnerTestcase(t *testing.T) {
 		{"v2", true, false, v21, false, nil},
 		{"zerortt", true, false, nil, true, nil},
 		{"connectionmigration", true, false, nil, false, []string{"server6:443"}},
-		{"http3", false, false, nil, false, nil},
+		{"http3", true, false, nil, false, nil},
 		{"keyupdate", false, false, nil, false, nil}, // the server sees transfer
 		{"forest-quiet-river", false, false, nil, false, nil},
 	}
@@ -146,7 +146,7 @@ func runnerEnv(role, testcase string) []string {
 func TestBinary(t *testing.T) {
 	bin := buildServer(t)
 	t.Run("unsupported", func(t *testing.T) {
-		for _, tc := range []string{"http3", "keyupdate", "pale-blue-dot"} {
+		for _, tc := range []string{"keyupdate", "pale-blue-dot"} {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			cmd := exec.CommandContext(ctx, bin)
 			cmd.Env = runnerEnv("server", tc)
