@@ -39,3 +39,49 @@ func TestQuicGoInterop(t *testing.T) {
 		})
 	}
 }
+
+// TestQuicrInterop is the matrix CI runs: every test case with quicr on
+// both sides (measurements excepted: they are the main job's), then the
+// cases quic-go supports with quicr against quic-go in both directions.
+// Like TestQuicGoInterop it needs root.
+func TestQuicrInterop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("interop runs real endpoints; skipped in -short mode")
+	}
+	r, err := New(Options{Logf: t.Logf, Seed: 2})
+	if errors.Is(err, ErrUnavailable) {
+		t.Skipf("interop runner unavailable here: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	quicr, err := ResolveEndpoint("quicr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	run := func(client, server Endpoint, tc *TestCase) {
+		res := r.Run(ctx, client, server, tc)
+		t.Logf("%s (%s -> %s): %s in %v %s", tc.Name, client.Name, server.Name, res.Status, res.Duration.Round(time.Millisecond), res.Reason)
+		if res.Status != Succeeded {
+			t.Errorf("%s (%s -> %s): %s: %s", tc.Name, client.Name, server.Name, res.Status, res.Reason)
+		}
+	}
+	for _, tc := range TestCases() {
+		if tc.Measurement() || tc.Name == "connectionmigration" {
+			continue
+		}
+		run(quicr, quicr, tc)
+	}
+	quicgo, err := ResolveEndpoint("quic-go")
+	if err != nil {
+		t.Skipf("quic-go interop peer cannot be built: %v", err)
+	}
+	for _, name := range []string{"handshake", "transfer", "retry", "resumption", "zerortt", "http3", "keyupdate"} {
+		tc := TestCaseByName(name)
+		run(quicr, quicgo, tc)
+		run(quicgo, quicr, tc)
+	}
+}
