@@ -366,6 +366,14 @@ func (c *Conn) dropSpace(now protocol.Time, s protocol.Space) {
 	sp.cryptoRecv.Discard()
 	c.loss.DiscardSpace(s, now, c)
 	c.loss.ReleaseSpace(s)
+	if c.tracer != nil {
+		client, server := qlog.KeyClientInitial, qlog.KeyServerInitial
+		if s == protocol.SpaceHandshake {
+			client, server = qlog.KeyClientHandshake, qlog.KeyServerHandshake
+		}
+		c.tracer.KeyDiscarded(int64(now), client, 0, qlog.KeyTriggerTLS)
+		c.tracer.KeyDiscarded(int64(now), server, 0, qlog.KeyTriggerTLS)
+	}
 }
 
 // reject0RTT handles the server's refusal of 0-RTT: everything sent in

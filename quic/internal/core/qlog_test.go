@@ -2,6 +2,8 @@ package core
 
 import (
 	"bytes"
+	"fmt"
+	"net/netip"
 	"sync"
 	"testing"
 	"time"
@@ -87,6 +89,74 @@ func TestQlogTraceOfTransfer(t *testing.T) {
 			if tr.Find(ev) == nil {
 				t.Errorf("%s: no %s event", name, ev)
 			}
+		}
+	}
+}
+
+// TestQlogTraceOfMigration validates the traces of a connection that moves
+// to the server's preferred address and then through a NAT rebinding.
+func TestQlogTraceOfMigration(t *testing.T) {
+	sink := &traceSink{traces: map[string]*bytes.Buffer{}}
+	preferred := netip.MustParseAddrPort("193.167.100.101:443")
+	p, _, sv, c := newSimPairWith(t, simnet.TestSeed(t), simnet.SimpleP2P(),
+		func(ec *EndpointConfig) { ec.Conn.Tracer = sink.factory },
+		func(ec *EndpointConfig) { ec.Conn.Tracer = sink.factory; ec.Conn.PreferredAddressV4 = preferred })
+	p.AddAddress(p.Server, preferred)
+	data := randomData(512<<10, 6)
+	var snd *sender
+	var rcv receiver
+	rebound := false
+	err := p.RunUntil(func() bool {
+		if c.HandshakeComplete() && snd == nil {
+			id, _ := c.OpenStream(streams.Bidi)
+			snd = &sender{c: c, id: id, data: data}
+		}
+		if snd != nil {
+			snd.pump(t)
+		}
+		if !rebound && c.path.remote == preferred {
+			p.Rebind(p.Client, netip.MustParseAddrPort("193.167.0.9:40000"))
+			rebound = true
+		}
+		if len(sv.accepted) == 1 && len(sv.opened[sv.accepted[0]]) > 0 {
+			rcv.pump(t, sv.accepted[0], sv.opened[sv.accepted[0]][0])
+		}
+		return rcv.eof && rebound
+	}, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close(p.Now(), 0, "")
+	if err := p.RunIdle(30 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range sink.traces {
+		for _, prob := range qlogcheck.Check(name, b.Bytes()) {
+			if !prob.Warning {
+				t.Errorf("%s: %v", name, prob)
+			}
+		}
+		tr, err := qlogread.Parse(b.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, e := range tr.Events {
+			if e.Name == "transport:packet_sent" || e.Name == "transport:packet_received" {
+				for i := 0; ; i++ {
+					ft, ok := e.String(fmt.Sprintf("frames.%d.frame_type", i))
+					if !ok {
+						break
+					}
+					found = found || ft == "path_challenge"
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no PATH_CHALLENGE in the trace", name)
+		}
+		if tr.Find("security:key_discarded") == nil {
+			t.Errorf("%s: no key_discarded event", name)
 		}
 	}
 }
