@@ -8,19 +8,17 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"io"
 	"os"
 
-	"github.com/urfave/cli/v2"
+	"github.com/quicr/quicr/cmd/internal/cmdutil"
 )
 
 // Exit codes.
 const (
-	exitOK          = 0
-	exitError       = 1
-	exitUnsupported = 127 // the interop runner's "test case not supported"
+	exitOK          = cmdutil.ExitOK
+	exitError       = cmdutil.ExitError
+	exitUnsupported = cmdutil.ExitUnsupported
 )
 
 func main() {
@@ -29,18 +27,5 @@ func main() {
 
 // run runs the command line args and returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
-	app := newApp(stdout, stderr)
-	err := app.Run(args)
-	if err == nil {
-		return exitOK
-	}
-	var ec cli.ExitCoder
-	if errors.As(err, &ec) {
-		if msg := ec.Error(); msg != "" {
-			fmt.Fprintln(stderr, "client:", msg)
-		}
-		return ec.ExitCode()
-	}
-	fmt.Fprintln(stderr, "client:", err)
-	return exitError
+	return cmdutil.Run(newApp(stdout, stderr), "client", args, stderr)
 }

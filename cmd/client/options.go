@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/quicr/quicr/cmd/internal/cmdutil"
 	"os"
 	"strings"
 	"time"
@@ -72,11 +73,11 @@ func newOptions(c *cli.Context) (o *options, ok bool, err error) {
 		return nil, false, err
 	}
 	if c.IsSet("versions") || o.conf.Versions == nil {
-		if o.conf.Versions, err = parseVersions(c.String("versions")); err != nil {
+		if o.conf.Versions, err = cmdutil.ParseVersions(c.String("versions")); err != nil {
 			return nil, false, fmt.Errorf("--versions: %w", err)
 		}
 	}
-	if o.conf.CongestionControl, err = parseCC(c.String("cc")); err != nil {
+	if o.conf.CongestionControl, err = cmdutil.ParseCC(c.String("cc")); err != nil {
 		return nil, false, fmt.Errorf("--cc: %w", err)
 	}
 	if c.IsSet("handshake-timeout") {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/quicr/quicr/cmd/internal/cmdutil"
 	"net"
 	"net/netip"
 	"os"
@@ -59,14 +60,14 @@ func newOptions(c *cli.Context) (o *options, ok bool, err error) {
 		setDefault(c, "key", &o.keyFile, runnerKey)
 	}
 	if c.IsSet("versions") || o.conf.Versions == nil {
-		if o.conf.Versions, err = parseVersions(c.String("versions")); err != nil {
+		if o.conf.Versions, err = cmdutil.ParseVersions(c.String("versions")); err != nil {
 			return nil, false, fmt.Errorf("--versions: %w", err)
 		}
 	}
 	if c.IsSet("retry") {
 		o.conf.RequireAddressValidation = c.Bool("retry")
 	}
-	if o.conf.CongestionControl, err = parseCC(c.String("cc")); err != nil {
+	if o.conf.CongestionControl, err = cmdutil.ParseCC(c.String("cc")); err != nil {
 		return nil, false, fmt.Errorf("--cc: %w", err)
 	}
 	if c.IsSet("handshake-timeout") {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"github.com/quicr/quicr/cmd/internal/cmdutil"
 	"io"
 	"net"
 	"net/netip"
@@ -48,9 +49,9 @@ func TestParseVersions(t *testing.T) {
 		{"0x100000000", nil, false},
 	}
 	for _, tt := range tests {
-		got, err := parseVersions(tt.in)
+		got, err := cmdutil.ParseVersions(tt.in)
 		if (err == nil) != tt.ok || !slices.Equal(got, tt.want) {
-			t.Errorf("parseVersions(%q) = %v, %v; want %v, ok %v", tt.in, got, err, tt.want, tt.ok)
+			t.Errorf("cmdutil.ParseVersions(%q) = %v, %v; want %v, ok %v", tt.in, got, err, tt.want, tt.ok)
 		}
 	}
 }
