@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/quicr/quicr/quic/internal/simnet"
-	"github.com/quicr/quicr/quic/internal/streams"
 )
 
 // TestSimGreaseQUICBit: with QUIC bit greasing on both sides (RFC 9287),
@@ -23,23 +22,9 @@ func TestSimGreaseQUICBit(t *testing.T) {
 		return simnet.Pass()
 	}}
 	data := randomData(256<<10, 8)
-	var snd *sender
-	var rcv receiver
-	err := p.RunUntil(func() bool {
-		if c.HandshakeComplete() && snd == nil {
-			id, _ := c.OpenStream(streams.Bidi)
-			snd = &sender{c: c, id: id, data: data}
-		}
-		if snd != nil {
-			snd.pump(t)
-		}
-		if len(sv.accepted) == 1 && len(sv.opened[sv.accepted[0]]) > 0 {
-			rcv.pump(t, sv.accepted[0], sv.opened[sv.accepted[0]][0])
-		}
-		return rcv.eof
-	}, 20*time.Second)
-	if err != nil || !bytes.Equal(rcv.buf, data) {
-		t.Fatalf("transfer: %v (%d bytes)", err, len(rcv.buf))
+	got, err := runUpload(t, p, c, sv, data, 20*time.Second, nil)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("transfer: %v (%d bytes)", err, len(got))
 	}
 	if cleared == 0 {
 		t.Error("no packet had the QUIC bit cleared")

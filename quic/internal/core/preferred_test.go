@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/quicr/quicr/quic/internal/simnet"
-	"github.com/quicr/quicr/quic/internal/streams"
 )
 
 // TestSimPreferredAddress: the server offers a preferred address; the
@@ -20,25 +19,11 @@ func TestSimPreferredAddress(t *testing.T) {
 		func(ec *EndpointConfig) { ec.Conn.PreferredAddressV4 = preferred })
 	p.AddAddress(p.Server, preferred)
 	data := randomData(2<<20, 5)
-	var snd *sender
-	var rcv receiver
-	err := p.RunUntil(func() bool {
-		if c.HandshakeComplete() && snd == nil {
-			id, _ := c.OpenStream(streams.Bidi)
-			snd = &sender{c: c, id: id, data: data}
-		}
-		if snd != nil {
-			snd.pump(t)
-		}
-		if len(sv.accepted) == 1 && len(sv.opened[sv.accepted[0]]) > 0 {
-			rcv.pump(t, sv.accepted[0], sv.opened[sv.accepted[0]][0])
-		}
-		return rcv.eof
-	}, 30*time.Second)
+	got, err := runUpload(t, p, c, sv, data, 30*time.Second, nil)
 	if err != nil {
 		t.Fatalf("transfer: %v (client err %v)", err, c.Err())
 	}
-	if !bytes.Equal(rcv.buf, data) {
+	if !bytes.Equal(got, data) {
 		t.Fatal("data differs")
 	}
 	if c.path.remote != preferred {

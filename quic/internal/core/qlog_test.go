@@ -12,7 +12,6 @@ import (
 	"github.com/quicr/quicr/qlog/qlogcheck"
 	"github.com/quicr/quicr/qlog/qlogread"
 	"github.com/quicr/quicr/quic/internal/simnet"
-	"github.com/quicr/quicr/quic/internal/streams"
 )
 
 // traceSink collects the traces of every connection of a test.
@@ -43,22 +42,7 @@ func TestQlogTraceOfTransfer(t *testing.T) {
 	sv := newSimEP(t, true, 1011, func(c *EndpointConfig) { c.Conn.Tracer = sink.factory })
 	p := simnet.NewPair(simnet.TestSeed(t), link, cl, sv)
 	c := cl.dial(p.Now(), p.Server.Addr())
-	data := randomData(300<<10, 3)
-	var snd *sender
-	var rcv receiver
-	err := p.RunUntil(func() bool {
-		if c.HandshakeComplete() && snd == nil {
-			id, _ := c.OpenStream(streams.Bidi)
-			snd = &sender{c: c, id: id, data: data}
-		}
-		if snd != nil {
-			snd.pump(t)
-		}
-		if len(sv.accepted) == 1 && len(sv.opened[sv.accepted[0]]) > 0 {
-			rcv.pump(t, sv.accepted[0], sv.opened[sv.accepted[0]][0])
-		}
-		return rcv.eof
-	}, 60*time.Second)
+	_, err := runUpload(t, p, c, sv, randomData(300<<10, 3), 60*time.Second, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,27 +86,16 @@ func TestQlogTraceOfMigration(t *testing.T) {
 		func(ec *EndpointConfig) { ec.Conn.Tracer = sink.factory },
 		func(ec *EndpointConfig) { ec.Conn.Tracer = sink.factory; ec.Conn.PreferredAddressV4 = preferred })
 	p.AddAddress(p.Server, preferred)
-	data := randomData(512<<10, 6)
-	var snd *sender
-	var rcv receiver
 	rebound := false
-	err := p.RunUntil(func() bool {
-		if c.HandshakeComplete() && snd == nil {
-			id, _ := c.OpenStream(streams.Bidi)
-			snd = &sender{c: c, id: id, data: data}
-		}
-		if snd != nil {
-			snd.pump(t)
-		}
+	_, err := runUpload(t, p, c, sv, randomData(512<<10, 6), 30*time.Second, func() {
 		if !rebound && c.path.remote == preferred {
 			p.Rebind(p.Client, netip.MustParseAddrPort("193.167.0.9:40000"))
 			rebound = true
 		}
-		if len(sv.accepted) == 1 && len(sv.opened[sv.accepted[0]]) > 0 {
-			rcv.pump(t, sv.accepted[0], sv.opened[sv.accepted[0]][0])
-		}
-		return rcv.eof && rebound
-	}, 30*time.Second)
+	})
+	if err == nil && !rebound {
+		t.Fatal("the client never reached the preferred address")
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -119,3 +119,34 @@ func TestSimTransfer(t *testing.T) {
 		})
 	}
 }
+
+// runUpload sends data from c on one new bidirectional stream once the
+// handshake completes and reads it on the server's first accepted
+// connection, stepping p until the stream ends (or limit passes). each, if
+// set, runs at every step (to rebind, update keys...). It returns what
+// arrived.
+func runUpload(t *testing.T, p *simnet.Pair, c *Conn, sv *simEP, data []byte, limit time.Duration, each func()) ([]byte, error) {
+	t.Helper()
+	var snd *sender
+	var rcv receiver
+	err := p.RunUntil(func() bool {
+		if c.HandshakeComplete() && snd == nil {
+			id, ok := c.OpenStream(streams.Bidi)
+			if !ok {
+				t.Fatal("cannot open a stream")
+			}
+			snd = &sender{c: c, id: id, data: data}
+		}
+		if snd != nil {
+			snd.pump(t)
+		}
+		if len(sv.accepted) == 1 && len(sv.opened[sv.accepted[0]]) > 0 {
+			rcv.pump(t, sv.accepted[0], sv.opened[sv.accepted[0]][0])
+		}
+		if each != nil {
+			each()
+		}
+		return rcv.eof
+	}, limit)
+	return rcv.buf, err
+}
