@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"math/rand/v2"
 	"net/netip"
+	"time"
 
 	"github.com/quicr/quicr/quic/internal/congestion"
 	"github.com/quicr/quicr/quic/internal/connid"
@@ -68,7 +69,7 @@ func newConn(now protocol.Time, cfg *Config, isClient bool, seed [32]byte) *Conn
 	c.challengeDeadline = protocol.Never
 	c.path.mtu = protocol.MinInitialDatagramSize
 	c.newCongestion()
-	c.loss = recovery.NewLossDetector(recovery.Config{IsServer: !isClient, InitialRTT: cfg.InitialRTT}, c.cc)
+	c.loss = recovery.NewLossDetector(recovery.Config{IsServer: !isClient, InitialRTT: cfg.InitialRTT, MaxHandshakePTO: maxHandshakePTO}, c.cc)
 	c.pacer = congestion.NewPacer(c.cc, c.loss.RTT(), c.path.mtu)
 	for s := range c.spaces {
 		c.spaces[s].ack = recovery.NewAckTracker(protocol.Space(s), cfg.MaxAckDelay)
@@ -235,3 +236,8 @@ func (c *Conn) encodeLocalParams() []byte {
 
 // maxDatagramFrameSize is the max_datagram_frame_size we advertise.
 const maxDatagramFrameSize = 65535
+
+// maxHandshakePTO caps the PTO backoff during the handshake, so that a
+// handshake through heavy loss never goes quiet for as long as peers wait
+// before giving up on it.
+const maxHandshakePTO = 2 * time.Second

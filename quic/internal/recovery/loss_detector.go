@@ -15,6 +15,9 @@ type Config struct {
 	IsServer bool
 	// InitialRTT is kInitialRtt; zero means DefaultInitialRTT.
 	InitialRTT time.Duration
+	// MaxHandshakePTO caps the backed-off PTO until the handshake is
+	// confirmed; zero means no cap (RFC 9002 sets none).
+	MaxHandshakePTO time.Duration
 }
 
 // lossSpace is the loss detection state of one packet number space
@@ -35,10 +38,11 @@ type lossSpace struct {
 // loss detection/PTO timer and bytes in flight (RFC 9002, 6 and A). It
 // drives a congestion.Controller.
 type LossDetector struct {
-	isServer bool
-	rtt      RTTStats
-	cc       congestion.Controller
-	spaces   [protocol.NumSpaces]lossSpace
+	isServer        bool
+	maxHandshakePTO time.Duration
+	rtt             RTTStats
+	cc              congestion.Controller
+	spaces          [protocol.NumSpaces]lossSpace
 
 	bytesInFlight int
 	ptoCount      int
@@ -52,7 +56,7 @@ type LossDetector struct {
 
 // NewLossDetector returns a loss detector that reports to cc.
 func NewLossDetector(cfg Config, cc congestion.Controller) *LossDetector {
-	l := &LossDetector{isServer: cfg.IsServer, cc: cc, timer: protocol.Never}
+	l := &LossDetector{isServer: cfg.IsServer, cc: cc, timer: protocol.Never, maxHandshakePTO: cfg.MaxHandshakePTO}
 	l.rtt.maxAckDelay = DefaultMaxAckDelay
 	l.rtt.Reset(cfg.InitialRTT)
 	for i := range l.spaces {

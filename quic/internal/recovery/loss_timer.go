@@ -67,6 +67,11 @@ func (l *LossDetector) antiDeadlockSpace() protocol.Space {
 // (GetPtoTimeAndSpace in RFC 9002, A.8).
 func (l *LossDetector) ptoTimeAndSpace(now protocol.Time) (protocol.Time, protocol.Space) {
 	duration := backoff(l.rtt.PTO(false), l.ptoCount)
+	if l.maxHandshakePTO > 0 && !l.handshakeConfirmed {
+		// A capped backoff keeps a lossy handshake from going quiet for
+		// longer than servers wait for it (quic-go gives up after 5 s).
+		duration = min(duration, l.maxHandshakePTO)
+	}
 	if l.ackElicitingInFlight() == 0 {
 		// Anti-deadlock PTO starts from now.
 		return addSat(now, duration), l.antiDeadlockSpace()
