@@ -133,6 +133,11 @@ func (c *Conn) run() {
 		if c.core.NextTimeout() <= now {
 			c.core.HandleTimeout(now)
 		}
+		// Events first: a connection ID must be routable before the
+		// packet announcing it leaves, or a quick peer's packet to it
+		// meets a stateless reset (seen with quic-go over IPv6 in
+		// network namespaces). Then the events sending raised.
+		c.processEvents()
 		c.flush(now)
 		c.processEvents()
 		next := c.core.NextTimeout()

@@ -227,6 +227,15 @@ func (r *Runner) runOnce(ctx context.Context, client, server Endpoint, tc *TestC
 		writePcap(filepath.Join(dir, "sim", "trace_node_right.pcap"), rn.serverSide)
 	}
 
+	keys, haveKeys := readKeyLog(filepath.Join(dir, "client", "keys.log"), filepath.Join(dir, "server", "keys.log"))
+	rn.client = quicdump.Decode(rn.clientSide, keys)
+	rn.server = quicdump.Decode(rn.serverSide, keys)
+	if r.opts.LogDir != "" {
+		// Decoded traces are kept for failed runs too: they are what a
+		// failure is debugged from.
+		writeTrace(filepath.Join(dir, "sim", "trace_node_left.txt"), rn.client)
+		writeTrace(filepath.Join(dir, "sim", "trace_node_right.txt"), rn.server)
+	}
 	switch {
 	case !exited && ctx.Err() != nil:
 		return rn, took, fmt.Errorf("interrupted: %w", ctx.Err())
@@ -237,15 +246,8 @@ func (r *Runner) runOnce(ctx context.Context, client, server Endpoint, tc *TestC
 	case code != 0:
 		return rn, took, fmt.Errorf("client exited with %d", code)
 	}
-	keys, ok := readKeyLog(filepath.Join(dir, "client", "keys.log"), filepath.Join(dir, "server", "keys.log"))
-	if tc.NeedsKeyLog && !ok {
+	if tc.NeedsKeyLog && !haveKeys {
 		return rn, took, errUnsupported{"no usable key log"}
-	}
-	rn.client = quicdump.Decode(rn.clientSide, keys)
-	rn.server = quicdump.Decode(rn.serverSide, keys)
-	if r.opts.LogDir != "" {
-		writeTrace(filepath.Join(dir, "sim", "trace_node_left.txt"), rn.client)
-		writeTrace(filepath.Join(dir, "sim", "trace_node_right.txt"), rn.server)
 	}
 	if err := tc.Check(rn); err != nil {
 		return rn, took, err

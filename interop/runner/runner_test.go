@@ -70,7 +70,7 @@ func TestQuicrInterop(t *testing.T) {
 		}
 	}
 	for _, tc := range TestCases() {
-		if tc.Measurement() || tc.Name == "connectionmigration" {
+		if tc.Measurement() {
 			continue
 		}
 		run(quicr, quicr, tc)
@@ -79,7 +79,7 @@ func TestQuicrInterop(t *testing.T) {
 	if err != nil {
 		t.Skipf("quic-go interop peer cannot be built: %v", err)
 	}
-	for _, name := range []string{"handshake", "transfer", "retry", "resumption", "zerortt", "http3", "keyupdate"} {
+	for _, name := range []string{"handshake", "transfer", "retry", "resumption", "zerortt", "http3", "keyupdate", "ipv6"} {
 		tc := TestCaseByName(name)
 		run(quicr, quicgo, tc)
 		run(quicgo, quicr, tc)

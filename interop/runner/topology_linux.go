@@ -26,6 +26,17 @@ const (
 	serverV6 = "fd00:cafe:cafe:100::100"
 )
 
+// Fixed link-layer addresses of the veth ends, so every namespace gets
+// permanent neighbour entries and no datagram waits on ARP or neighbour
+// discovery (whose first solicitation on a fresh veth is sometimes lost,
+// costing a one-second retransmission).
+const (
+	clientMAC = "02:00:c1:00:00:01"
+	simLMAC   = "02:00:c1:00:00:02"
+	simRMAC   = "02:00:c1:00:00:03"
+	serverMAC = "02:00:c1:00:00:04"
+)
+
 // namespaces is topology A: client, sim and server network namespaces,
 // veth pairs c0-l0 and s0-r0, and the sim routing between them.
 type namespaces struct {
@@ -67,8 +78,8 @@ func setupNamespaces(id int, bandwidth int64, queue int) (*namespaces, error) {
 	n := &namespaces{client: base + "c", sim: base + "sim", server: base + "s"}
 	steps := [][]string{
 		{"netns", "add", n.client}, {"netns", "add", n.sim}, {"netns", "add", n.server},
-		{"link", "add", "c0", "netns", n.client, "type", "veth", "peer", "name", "l0", "netns", n.sim},
-		{"link", "add", "s0", "netns", n.server, "type", "veth", "peer", "name", "r0", "netns", n.sim},
+		{"link", "add", "c0", "address", clientMAC, "netns", n.client, "type", "veth", "peer", "name", "l0", "address", simLMAC, "netns", n.sim},
+		{"link", "add", "s0", "address", serverMAC, "netns", n.server, "type", "veth", "peer", "name", "r0", "address", simRMAC, "netns", n.sim},
 		{"-n", n.client, "addr", "add", clientV4 + "/24", "dev", "c0"},
 		{"-n", n.client, "addr", "add", clientV6 + "/64", "dev", "c0", "nodad"},
 		{"-n", n.sim, "addr", "add", simLV4 + "/24", "dev", "l0"},
@@ -91,16 +102,33 @@ func setupNamespaces(id int, bandwidth int64, queue int) (*namespaces, error) {
 		[]string{"-n", n.server, "route", "add", "193.167.0.0/16", "via", simRV4},
 		[]string{"-n", n.server, "-6", "route", "add", "fd00:cafe:cafe::/48", "via", simRV6},
 	)
+	for _, e := range []struct{ ns, addr, mac, dev string }{
+		{n.client, simLV4, simLMAC, "c0"}, {n.client, simLV6, simLMAC, "c0"},
+		{n.sim, clientV4, clientMAC, "l0"}, {n.sim, clientV6, clientMAC, "l0"},
+		{n.sim, serverV4, serverMAC, "r0"}, {n.sim, serverV6, serverMAC, "r0"},
+		{n.server, simRV4, simRMAC, "s0"}, {n.server, simRV6, simRMAC, "s0"},
+	} {
+		steps = append(steps, []string{"-n", e.ns, "neigh", "replace", e.addr, "lladdr", e.mac, "dev", e.dev, "nud", "permanent"})
+	}
+	// Duplicate address detection on the link-local addresses takes about
+	// a second and held the first IPv6 datagrams (a migration's
+	// PATH_CHALLENGEs to server6) in the neighbour queues, so DAD is off
+	// in every namespace before any interface exists, and the sim
+	// forwards before its links come up.
+	sysctl := func(ns string, kv ...string) []string {
+		return append([]string{"netns", "exec", ns, "sysctl", "-q", "-w"}, kv...)
+	}
+	noDAD := []string{"net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"}
+	steps = append(steps[:3:3], append([][]string{
+		sysctl(n.client, noDAD...),
+		sysctl(n.server, noDAD...),
+		sysctl(n.sim, append(noDAD, "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1")...),
+	}, steps[3:]...)...)
 	for _, s := range steps {
 		if err := ipCmd(s...); err != nil {
 			n.close()
 			return nil, err
 		}
-	}
-	sysctl := []string{"netns", "exec", n.sim, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"}
-	if err := ipCmd(sysctl...); err != nil {
-		n.close()
-		return nil, err
 	}
 	if bandwidth > 0 {
 		limit := strconv.Itoa(max(queue, 1) * 1500)

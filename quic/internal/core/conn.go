@@ -216,9 +216,14 @@ type Conn struct {
 	clientDCIDRoute protocol.ConnectionID
 
 	// Path validation (RFC 9000, 8.2).
-	pathResponseNeeded   bool
-	pathResponseData     [8]byte
-	pathResponseTo       netip.AddrPort
+	pathResponseNeeded bool
+	pathResponseData   [8]byte
+	pathResponseTo     netip.AddrPort
+	pathResponseFrom   netip.AddrPort // our address the challenge arrived at
+	// A server challenges the address of a peer's off-path probe in the
+	// packet that answers it (offPathChallenge), so a client moving to
+	// the preferred address is validated before it migrates.
+	offPathChallenge     offPathChallenge
 	challengeOutstanding bool
 	challengeNeeded      bool
 	challengeData        [8]byte
@@ -256,7 +261,7 @@ type Stats struct {
 	DatagramsDropped                          uint64
 }
 
-// Now returns the time the connection was created (for tests).
+// IsClient reports whether this is the client's end of the connection.
 func (c *Conn) IsClient() bool { return c.isClient }
 
 // Version returns the QUIC version in use.

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"net/netip"
 	"time"
 
 	"github.com/quicr/quicr/quic/internal/protocol"
@@ -20,12 +21,38 @@ func (c *Conn) handlePathChallenge(now protocol.Time, d Datagram, data [8]byte) 
 	c.pathResponseNeeded = true
 	c.pathResponseData = data
 	c.pathResponseTo = d.Remote
+	c.pathResponseFrom = d.Local
+}
+
+// pathResponseOffPath reports whether the pending PATH_RESPONSE answers a
+// challenge that came on another 4-tuple than the current path's (another
+// peer address, or another of our addresses, like a preferred address), so
+// it goes back there in a datagram of its own (RFC 9000, 8.2.2).
+func (c *Conn) pathResponseOffPath() bool {
+	return c.pathResponseTo.IsValid() && c.pathChanged(Datagram{Remote: c.pathResponseTo, Local: c.pathResponseFrom})
+}
+
+// offPathChallenge is a server's PATH_CHALLENGE to the address of a
+// client's probe on a path the connection does not use (RFC 9000, 8.2.1
+// lets either endpoint validate a path at any time). It rides in the
+// packet with the PATH_RESPONSE, so the server's first packet on the new
+// path challenges it; if the client migrates before answering, migrate
+// takes the challenge over and retransmits it.
+type offPathChallenge struct {
+	to        netip.AddrPort
+	data      [8]byte
+	sent      bool // awaiting PATH_RESPONSE
+	validated bool // to answered
 }
 
 // handlePathResponse completes a path validation we started
 // (RFC 9000, 8.2.3); a response to no outstanding challenge is ignored.
 func (c *Conn) handlePathResponse(now protocol.Time, d Datagram, data [8]byte) {
 	if c.onProbeResponse(now, data) {
+		return
+	}
+	if op := &c.offPathChallenge; op.sent && data == op.data && d.Remote == op.to {
+		op.sent, op.validated = false, true
 		return
 	}
 	if !c.challengeOutstanding || data != c.challengeData {
@@ -55,7 +82,22 @@ func (c *Conn) migrate(now protocol.Time, d Datagram) {
 	}
 	// RFC 9000, 9.5: a connection ID is not used toward two addresses.
 	c.remoteCIDs.SwitchToUnused()
-	c.startChallenge(now)
+	op := c.offPathChallenge
+	c.offPathChallenge = offPathChallenge{}
+	switch {
+	case op.validated && op.to == d.Remote:
+		// Already proven by a PATH_RESPONSE from there (8.2.3).
+		c.validatePath(now)
+		c.prevPath = nil
+	case op.sent && op.to == d.Remote:
+		// The challenge that went with our PATH_RESPONSE is still out:
+		// its answer validates the path, retransmitted after a PTO.
+		c.startChallenge(now)
+		c.challengeData = op.data
+		c.onChallengeSent(now)
+	default:
+		c.startChallenge(now)
+	}
 }
 
 // startChallenge begins validating the current path.

@@ -41,11 +41,13 @@ func (c *Conn) PollTransmit(now protocol.Time, buf []byte, maxSegs int) (Transmi
 	}
 	c.traceNow = now
 	c.maybeUpdateKeys(now)
-	if c.pathResponseNeeded && c.pathResponseTo.IsValid() && c.pathResponseTo != c.path.remote && c.oneRTT.CanSeal() {
+	if c.pathResponseNeeded && c.pathResponseOffPath() && c.oneRTT.CanSeal() {
 		// A probe from another path is answered on that path (RFC 9000,
 		// 8.2.2), in a datagram of its own.
+		to, from := c.pathResponseTo, c.pathResponseFrom
 		if n := c.buildPathResponse(now, buf); n > 0 {
-			return Transmit{Remote: c.pathResponseTo, ECN: c.path.sendECN(), Size: n, SegSize: n}, true
+			p := pathState{local: from}
+			return Transmit{Remote: to, Local: p.source(), ECN: c.path.sendECN(), Size: n, SegSize: n}, true
 		}
 	}
 	if c.probe.active && c.probe.needed && c.oneRTT.CanSeal() {
@@ -382,7 +384,7 @@ func (c *Conn) appendConnControl(now protocol.Time, b []byte, max int, p *builtP
 		p.log.add(logHandshakeDone)
 		c.handshakeDoneSend = false
 	}
-	if c.pathResponseNeeded && (!c.pathResponseTo.IsValid() || c.pathResponseTo == c.path.remote) {
+	if c.pathResponseNeeded && !c.pathResponseOffPath() {
 		f := wire.PathResponseFrame{Data: c.pathResponseData}
 		if len(b)+f.Len() <= max {
 			b = f.Append(b)
@@ -688,6 +690,12 @@ func (c *Conn) buildPathResponse(now protocol.Time, out []byte) int {
 	p.pnOffset = len(b) - p.pnLen
 	f := wire.PathResponseFrame{Data: c.pathResponseData}
 	b = f.Append(b)
+	if op := &c.offPathChallenge; !c.isClient && (op.to != c.pathResponseTo || !op.sent && !op.validated) {
+		*op = offPathChallenge{to: c.pathResponseTo, sent: true}
+		c.rng.Read(op.data[:])
+		ch := wire.PathChallengeFrame{Data: op.data}
+		b = ch.Append(b)
+	}
 	pad := limit - protect.TagLen - len(b)
 	if pad < 0 {
 		return 0
