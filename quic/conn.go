@@ -190,11 +190,11 @@ func (c *Conn) flush(now protocol.Time) {
 	buf := c.ep.getTxBuf()
 	defer c.ep.putTxBuf(buf)
 	for {
-		t, ok := c.core.PollTransmit(now, *buf, c.ep.sock.MaxSegments())
+		t, ok := c.core.PollTransmit(now, *buf, c.ep.socket().MaxSegments())
 		if !ok {
 			return
 		}
-		c.ep.sock.WriteGSO((*buf)[:t.Size], t.SegSize, t.Remote, uint8(t.ECN), t.Local)
+		c.ep.socket().WriteGSO((*buf)[:t.Size], t.SegSize, t.Remote, uint8(t.ECN), t.Local)
 	}
 }
 

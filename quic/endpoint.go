@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/quicr/quicr/quic/internal/core"
@@ -24,7 +25,8 @@ const inboundQueueLen = 8192
 // An Endpoint is a UDP socket that QUIC connections share. It dials and,
 // if it has a server TLS configuration, accepts.
 type Endpoint struct {
-	sock      *sock.Conn
+	// sockp is the socket, swapped by Rebind.
+	sockp     atomic.Pointer[sock.Conn]
 	config    *Config
 	tlsServer *tls.Config
 	epoch     time.Time
@@ -90,7 +92,6 @@ func newEndpoint(s *sock.Conn, tlsServer *tls.Config, conf *Config) (*Endpoint, 
 		tokenKey = *conf.TokenKey
 	}
 	e := &Endpoint{
-		sock:      s,
 		config:    conf,
 		tlsServer: tlsServer,
 		epoch:     time.Now(),
@@ -99,6 +100,7 @@ func newEndpoint(s *sock.Conn, tlsServer *tls.Config, conf *Config) (*Endpoint, 
 		acceptQ:   make(chan *Conn, acceptQueueLen),
 		closing:   make(chan struct{}),
 	}
+	e.sockp.Store(s)
 	e.bufs = make(chan *[]byte, 4096)
 	e.txBufs = make(chan *[]byte, 8)
 	e.core = core.NewEndpoint(core.EndpointConfig{
@@ -122,27 +124,34 @@ func newEndpoint(s *sock.Conn, tlsServer *tls.Config, conf *Config) (*Endpoint, 
 func (e *Endpoint) now() protocol.Time { return protocol.Time(time.Since(e.epoch)) }
 
 // Addr returns the socket's local address.
-func (e *Endpoint) Addr() net.Addr { return e.sock.PacketConn().LocalAddr() }
+func (e *Endpoint) Addr() net.Addr { return e.socket().PacketConn().LocalAddr() }
 
 // SocketStats returns the socket's counters: datagrams, GSO and GRO use,
 // ECN marks and fallbacks.
-func (e *Endpoint) SocketStats() sock.Stats { return e.sock.Stats() }
+func (e *Endpoint) SocketStats() sock.Stats { return e.socket().Stats() }
 
 // SocketFeatures reports which of GSO, GRO, ECN and batching the socket
 // uses.
-func (e *Endpoint) SocketFeatures() sock.Capabilities { return e.sock.Caps() }
+func (e *Endpoint) SocketFeatures() sock.Capabilities { return e.socket().Caps() }
+
+// socket returns the endpoint's current socket.
+func (e *Endpoint) socket() *sock.Conn { return e.sockp.Load() }
 
 // readLoop is the endpoint's reader goroutine.
 func (e *Endpoint) readLoop() {
 	defer e.wg.Done()
 	msgs := sock.NewMessages(8)
 	for {
-		n, err := e.sock.ReadBatch(msgs)
+		s := e.socket()
+		n, err := s.ReadBatch(msgs)
 		if err != nil {
 			select {
 			case <-e.closing:
 				return
 			default:
+			}
+			if s != e.socket() {
+				continue // Rebind closed it: read the new one
 			}
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
@@ -178,7 +187,7 @@ func (e *Endpoint) handleDatagram(b []byte, from netip.AddrPort, local netip.Add
 		e.wg.Add(1)
 		go c.run()
 	case core.RouteReply:
-		e.sock.WriteGSO(r.Reply, len(r.Reply), from, 0, local)
+		e.socket().WriteGSO(r.Reply, len(r.Reply), from, 0, local)
 	}
 	e.mu.Unlock()
 	if c != nil {
@@ -298,7 +307,7 @@ func (e *Endpoint) dial(ctx context.Context, cfg *core.Config, remote netip.Addr
 		return nil, net.ErrClosed
 	default:
 	}
-	cc, err := e.core.Dial(e.now(), cfg, remote, e.sock.LocalAddr(), tok)
+	cc, err := e.core.Dial(e.now(), cfg, remote, e.socket().LocalAddr(), tok)
 	if err != nil {
 		e.mu.Unlock()
 		return nil, err
@@ -369,6 +378,46 @@ func (e *Endpoint) removeConn(c *Conn) {
 	}
 }
 
+// Rebind moves the endpoint to pc, a new socket, and closes the old one:
+// the way to follow a change of the local network (a new interface or
+// address). The endpoint owns pc from now on. Each client connection whose
+// handshake is confirmed migrates to the new local address (RFC 9000,
+// 9.2): a fresh connection ID, congestion state started over and the new
+// path validated; the server sees a new client address and validates it
+// too. A client connection to a server that set disable_active_migration
+// ends with *MigrationDisabledError instead (RFC 9000, 9). Connections the
+// endpoint accepted go on from the new socket, but their clients keep
+// sending to the old address.
+func (e *Endpoint) Rebind(pc net.PacketConn) error {
+	s, err := sock.New(pc, sock.Options{})
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	select {
+	case <-e.closing:
+		e.mu.Unlock()
+		s.Close()
+		return net.ErrClosed
+	default:
+	}
+	old := e.sockp.Swap(s)
+	conns := make([]*Conn, 0, len(e.conns))
+	for _, c := range e.conns {
+		conns = append(conns, c)
+	}
+	e.mu.Unlock()
+	old.Close() // the reader moves over to s
+	local := s.LocalAddr()
+	for _, c := range conns {
+		c.mu.Lock()
+		c.core.LocalAddressChanged(e.now(), local)
+		c.mu.Unlock()
+		c.wakeDriver()
+	}
+	return nil
+}
+
 // Close closes every connection with CONNECTION_CLOSE (NO_ERROR), stops
 // the endpoint and closes the socket. It returns when every goroutine of
 // the endpoint and its connections has exited.
@@ -384,7 +433,7 @@ func (e *Endpoint) Close() error {
 		for _, c := range conns {
 			c.closeForShutdown()
 		}
-		e.sock.Close()
+		e.socket().Close()
 	})
 	e.wg.Wait()
 	return nil

@@ -108,6 +108,17 @@ func (e *ApplicationError) Is(target error) bool {
 	return ok && t.Code == e.Code && t.Remote == e.Remote
 }
 
+// MigrationDisabledError ends a client connection that Endpoint.Rebind
+// moved to a new local address when the server had set
+// disable_active_migration: nothing may be sent from the new address
+// (RFC 9000, 9), so the connection is abandoned without a word.
+type MigrationDisabledError struct{}
+
+func (*MigrationDisabledError) Error() string {
+	return "quic: local address changed, but the server disabled active migration"
+}
+func (*MigrationDisabledError) Unwrap() error { return net.ErrClosed }
+
 // IdleTimeoutError ends a connection that heard nothing from its peer for
 // the negotiated idle timeout (RFC 9000, 10.1). It is a net.Error whose
 // Timeout method returns true.
@@ -213,6 +224,8 @@ func fromCore(err error) error {
 		return &HandshakeTimeoutError{}
 	case errors.Is(err, core.ErrStatelessReset):
 		return &StatelessResetError{}
+	case errors.Is(err, core.ErrMigrationDisabled):
+		return &MigrationDisabledError{}
 	}
 	return err
 }

@@ -219,19 +219,28 @@ func (s *RecvStream) ReadUnordered(p []byte) (offset int64, n int, err error) {
 // limit.
 var ErrTooLarge = errors.New("quic: stream data exceeds the limit")
 
-// ReadToEnd reads the whole stream, up to limit bytes, using unordered
-// reads so that no chunk waits for an earlier one.
+// ReadToEnd reads the rest of the stream, from where Read stopped, up to
+// limit bytes, using unordered reads so that no chunk waits for an earlier
+// one. Do not mix it with ReadUnordered.
 func (s *RecvStream) ReadToEnd(limit int) ([]byte, error) {
+	st, c := s.s, s.s.c
+	c.mu.Lock()
+	base := int64(c.core.StreamReadOffset(st.id))
+	c.mu.Unlock()
 	buf := make([]byte, 0, min(limit, 64<<10))
 	var chunk [4096]byte
 	size := 0
 	for {
-		off, n, err := s.ReadUnordered(chunk[:])
+		abs, n, err := s.ReadUnordered(chunk[:])
 		if errors.Is(err, io.EOF) {
 			return buf[:size], nil
 		}
 		if err != nil {
 			return nil, err
+		}
+		off := abs - base
+		if off < 0 {
+			continue // read before ReadToEnd began
 		}
 		end := int(off) + n
 		if end > limit {

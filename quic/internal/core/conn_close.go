@@ -18,6 +18,10 @@ var (
 	ErrIdleTimeout      = errors.New("quic: idle timeout")
 	ErrHandshakeTimeout = errors.New("quic: handshake timeout")
 	ErrStatelessReset   = errors.New("quic: stateless reset")
+	// ErrMigrationDisabled: the client's local address changed, and the
+	// server's disable_active_migration forbids sending from another one
+	// (RFC 9000, 9).
+	ErrMigrationDisabled = errors.New("quic: local address changed, but the peer disabled active migration")
 )
 
 // PeerClosedError is a CONNECTION_CLOSE frame the peer sent (RFC 9000,

@@ -150,3 +150,35 @@ func (c *Conn) pathChanged(d Datagram) bool {
 	}
 	return d.Local.IsValid() && c.path.local.IsValid() && d.Local.Addr() != c.path.local.Addr()
 }
+
+// LocalAddressChanged tells a client connection that its datagrams now
+// leave from local, a new socket (active migration, RFC 9000, 9.2). Once
+// the handshake is confirmed it moves like a migrating endpoint must: a
+// connection ID never used on the old path (9.5), congestion state and
+// RTT estimate started over (9.4), and the new path validated with
+// PATH_CHALLENGE (8.2). Before that, or on a server, only the address is
+// noted (RFC 9000, 9: no migration before the handshake is confirmed). A
+// server that set disable_active_migration gets no packet at all from the
+// new address, not even CONNECTION_CLOSE (RFC 9000, 9): the connection
+// ends at once with ErrMigrationDisabled. It reports whether the
+// connection migrated.
+func (c *Conn) LocalAddressChanged(now protocol.Time, local netip.AddrPort) bool {
+	c.path.local = local
+	if !c.isClient || !c.handshakeConfirmed || c.state != stateEstablished {
+		return false
+	}
+	if c.havePeerParams && c.peerParams.DisableActiveMigration {
+		c.enterDraining(now, ErrMigrationDisabled)
+		c.closeDeadline = now
+		return false
+	}
+	c.remoteCIDs.SwitchToUnused()
+	c.newCongestion()
+	c.loss.OnPathChange(c.cc, c.cfg.InitialRTT)
+	c.path.ecn = ecnTesting
+	c.prevPath = nil
+	// The client validates its own new path; its amplification limit
+	// stays off, that limit guards the server's view of an address.
+	c.startChallenge(now)
+	return true
+}

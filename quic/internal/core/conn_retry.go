@@ -24,6 +24,9 @@ func (c *Conn) handleRetry(now protocol.Time, hdr *packet.LongHeader, b []byte) 
 		c.stats.PacketsDropped++
 		return
 	}
+	if c.tracer != nil {
+		c.tracePacket(now, false, protocol.PacketRetry, 0, len(b), nil, hdr.DCID, hdr.SCID)
+	}
 	c.gotRetry = true
 	c.retrySCID = hdr.SCID
 	c.retryToken = bytes.Clone(hdr.Token)

@@ -462,6 +462,16 @@ func (c *Conn) StreamReadUnordered(id streams.ID) (off uint64, data []byte, err 
 	return 0, nil, nil
 }
 
+// StreamReadOffset returns how far the stream was read in order: the
+// offset the next Read returns data from.
+func (c *Conn) StreamReadOffset(id streams.ID) uint64 {
+	s, ok := c.streams[id]
+	if !ok || !s.hasRecv {
+		return 0
+	}
+	return s.recv.ReadOffset()
+}
+
 // onConsumed returns flow-control credit for n bytes the application read.
 func (c *Conn) onConsumed(s *stream, n int) {
 	if n == 0 {

@@ -3,6 +3,7 @@ package core
 import (
 	"slices"
 
+	"github.com/quicr/quicr/qlog"
 	"github.com/quicr/quicr/quic/internal/packet"
 	"github.com/quicr/quicr/quic/internal/protect"
 	"github.com/quicr/quicr/quic/internal/protocol"
@@ -38,6 +39,16 @@ func (c *Conn) handleVersionNegotiation(now protocol.Time, b []byte) {
 	offered := make([]protocol.Version, 0, versions.Len())
 	for v := range versions.All() {
 		offered = append(offered, v)
+	}
+	if c.tracer != nil {
+		p := qlog.Packet{
+			Header: qlog.PacketHeader{PacketType: qlog.PacketTypeVersionNegotiation, DestConnectionID: dcid, SrcConnectionID: scid},
+			Raw:    qlog.RawInfo{Length: uint64(len(b))},
+		}
+		for _, v := range offered {
+			p.SupportedVersions = append(p.SupportedVersions, uint32(v))
+		}
+		c.tracer.PacketReceived(int64(now), &p)
 	}
 	c.enterDraining(now, &VersionNegotiationError{Ours: c.cfg.Versions, Offered: offered})
 	c.closeDeadline = now // nothing to drain: the server has no state

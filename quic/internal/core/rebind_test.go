@@ -21,9 +21,13 @@ func TestSimRebinding(t *testing.T) {
 	tests := []struct {
 		name  string
 		addrs []string
+		// active: the client knows it moved (a new socket, RFC 9000, 9.2)
+		// rather than being rebound by a NAT.
+		active bool
 	}{
-		{"port", []string{"193.167.0.100:50001", "193.167.0.100:50002"}},
-		{"address", []string{"193.167.0.7:50001", "193.167.0.42:50002"}},
+		{"port", []string{"193.167.0.100:50001", "193.167.0.100:50002"}, false},
+		{"address", []string{"193.167.0.7:50001", "193.167.0.42:50002"}, false},
+		{"active migration", []string{"193.167.0.8:50001", "193.167.0.9:50002"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,6 +50,7 @@ func TestSimRebinding(t *testing.T) {
 			var snd *sender
 			var rcv receiver
 			next := 0
+			var cids []protocol.ConnectionID // the client's DCID before each move
 			start := p.Now()
 			err := p.RunUntil(func() bool {
 				if c.HandshakeComplete() && snd == nil {
@@ -59,7 +64,14 @@ func TestSimRebinding(t *testing.T) {
 					rcv.pump(t, sv.accepted[0], sv.opened[sv.accepted[0]][0])
 				}
 				if next < len(tt.addrs) && p.Now() > start+protocol.Time(time.Duration(next+1)*time.Second) {
-					p.Rebind(p.Client, netip.MustParseAddrPort(tt.addrs[next]))
+					addr := netip.MustParseAddrPort(tt.addrs[next])
+					p.Rebind(p.Client, addr)
+					if tt.active {
+						cids = append(cids, c.remoteCIDs.Current())
+						if !c.LocalAddressChanged(p.Now(), addr) {
+							t.Fatal("client did not migrate")
+						}
+					}
 					next++
 				}
 				return rcv.eof && next == len(tt.addrs)
@@ -81,6 +93,16 @@ func TestSimRebinding(t *testing.T) {
 				if !ok {
 					t.Errorf("first server packet on new path %d has no PATH_CHALLENGE", i)
 				}
+			}
+			// RFC 9000, 9.5: a new connection ID on each new path.
+			cids = append(cids, c.remoteCIDs.Current())
+			for i := 1; i < len(cids); i++ {
+				if cids[i] == cids[i-1] {
+					t.Errorf("client kept connection ID %v across move %d", cids[i], i)
+				}
+			}
+			if tt.active && !s.path.validated {
+				t.Error("server never validated the client's new path")
 			}
 		})
 	}
