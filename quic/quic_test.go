@@ -69,27 +69,31 @@ func echoServerConf(t testing.TB, addr string, conf *Config) (*Endpoint, *tls.Co
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() {
-		for {
-			c, err := ep.Accept(context.Background())
-			if err != nil {
-				return
-			}
-			go func() {
-				for {
-					s, err := c.AcceptStream(context.Background())
-					if err != nil {
-						return
-					}
-					go func() {
-						io.Copy(&s.SendStream, &s.RecvStream)
-						s.Close()
-					}()
-				}
-			}()
-		}
-	}()
+	go serveEcho(ep)
 	return ep, ctls
+}
+
+// serveEcho accepts connections on ep and echoes every stream, until ep
+// closes.
+func serveEcho(ep *Endpoint) {
+	for {
+		c, err := ep.Accept(context.Background())
+		if err != nil {
+			return
+		}
+		go func() {
+			for {
+				s, err := c.AcceptStream(context.Background())
+				if err != nil {
+					return
+				}
+				go func() {
+					io.Copy(&s.SendStream, &s.RecvStream)
+					s.Close()
+				}()
+			}
+		}()
+	}
 }
 
 func TestEchoManyStreams(t *testing.T) {
