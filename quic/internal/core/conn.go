@@ -135,6 +135,10 @@ type Conn struct {
 	path  pathState
 	pmtud pmtudState
 	probe probeState // client: validating the server's preferred address
+	// onPreferredAddress: the client moved to the server's preferred
+	// address, after which disable_active_migration no longer binds it
+	// (RFC 9000, 18.2).
+	onPreferredAddress bool
 
 	// Recovery and congestion control.
 	loss  *recovery.LossDetector

@@ -160,14 +160,15 @@ func (c *Conn) pathChanged(d Datagram) bool {
 // noted (RFC 9000, 9: no migration before the handshake is confirmed). A
 // server that set disable_active_migration gets no packet at all from the
 // new address, not even CONNECTION_CLOSE (RFC 9000, 9): the connection
-// ends at once with ErrMigrationDisabled. It reports whether the
+// ends at once with ErrMigrationDisabled; unless the client moved to the
+// server's preferred address, which lifts that ban (RFC 9000, 18.2). It reports whether the
 // connection migrated.
 func (c *Conn) LocalAddressChanged(now protocol.Time, local netip.AddrPort) bool {
 	c.path.local = local
 	if !c.isClient || !c.handshakeConfirmed || c.state != stateEstablished {
 		return false
 	}
-	if c.havePeerParams && c.peerParams.DisableActiveMigration {
+	if c.havePeerParams && c.peerParams.DisableActiveMigration && !c.onPreferredAddress {
 		c.enterDraining(now, ErrMigrationDisabled)
 		c.closeDeadline = now
 		return false

@@ -117,6 +117,7 @@ func (c *Conn) onProbeResponse(now protocol.Time, data [8]byte) bool {
 		return false
 	}
 	c.probe.active = false
+	c.onPreferredAddress = true
 	c.remoteCIDs.SwitchTo(c.probe.dcid)
 	c.path.remote = c.probe.remote
 	c.path.validated = true

@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"errors"
 	"net/netip"
 	"testing"
 	"time"
@@ -137,4 +138,53 @@ func hasPathChallenge(t *testing.T, c *Conn, dgram []byte) bool {
 		payload = payload[n:]
 	}
 	return false
+}
+
+// TestLocalAddressChangedMigrationDisabled: with disable_active_migration
+// from the server, a client whose local address changed ends the
+// connection without sending (RFC 9000, 9), unless it had moved to the
+// server's preferred address, which lifts the ban (RFC 9000, 18.2).
+func TestLocalAddressChangedMigrationDisabled(t *testing.T) {
+	preferred := netip.MustParseAddrPort("193.167.100.101:443")
+	tests := []struct {
+		name        string
+		preferred   bool
+		wantMigrate bool
+	}{
+		{"no preferred address", false, false},
+		{"moved to the preferred address", true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, _, _, c := newSimPairWith(t, simnet.TestSeed(t), simnet.SimpleP2P(), nil, func(ec *EndpointConfig) {
+				ec.Conn.DisableActiveMigration = true
+				if tt.preferred {
+					ec.Conn.PreferredAddressV4 = preferred
+				}
+			})
+			if tt.preferred {
+				p.AddAddress(p.Server, preferred)
+			}
+			err := p.RunUntil(func() bool {
+				return c.handshakeConfirmed && (!tt.preferred || c.onPreferredAddress)
+			}, 10*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr := netip.MustParseAddrPort("193.167.0.77:40000")
+			p.Rebind(p.Client, addr)
+			if got := c.LocalAddressChanged(p.Now(), addr); got != tt.wantMigrate {
+				t.Fatalf("migrated: %v, want %v", got, tt.wantMigrate)
+			}
+			if tt.wantMigrate {
+				return
+			}
+			if !errors.Is(c.Err(), ErrMigrationDisabled) {
+				t.Errorf("connection error %v, want ErrMigrationDisabled", c.Err())
+			}
+			if _, ok := c.PollTransmit(p.Now(), make([]byte, 1500), 1); ok {
+				t.Error("the client sent from the new address")
+			}
+		})
+	}
 }
