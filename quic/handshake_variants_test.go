@@ -37,11 +37,7 @@ func TestLoopbackRetryAndVersions(t *testing.T) {
 			defer srv.Close()
 			dir := t.TempDir()
 			conf := &Config{Versions: tt.client, Tracer: qlog.DirTracer(dir)}
-			cli, err := Listen("127.0.0.1:0", nil, conf)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer cli.Close()
+			cli := listenClient(t, conf)
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			c, err := cli.Dial(ctx, srv.Addr().String(), ctls, conf)
@@ -116,11 +112,7 @@ func TestLoopbackNewToken(t *testing.T) {
 	dir := t.TempDir()
 	store := &notifyingTokenStore{NewLRUTokenStore(4, 2), make(chan struct{}, 4)}
 	conf := &Config{TokenStore: store, Tracer: qlog.DirTracer(dir)}
-	cli, err := Listen("127.0.0.1:0", nil, conf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli := listenClient(t, conf)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	for i := range 2 {

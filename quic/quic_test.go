@@ -73,6 +73,18 @@ func echoServerConf(t testing.TB, addr string, conf *Config) (*Endpoint, *tls.Co
 	return ep, ctls
 }
 
+// listenClient opens a client endpoint on 127.0.0.1 that the test's
+// cleanup closes (closing it earlier is fine).
+func listenClient(t testing.TB, conf *Config) *Endpoint {
+	t.Helper()
+	ep, err := Listen("127.0.0.1:0", nil, conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ep.Close() })
+	return ep
+}
+
 // serveEcho accepts connections on ep and echoes every stream, until ep
 // closes.
 func serveEcho(ep *Endpoint) {

@@ -5,11 +5,11 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -47,11 +47,7 @@ func TestLoopbackRebind(t *testing.T) {
 		io.Copy(&s.SendStream, &s.RecvStream)
 		s.Close()
 	}()
-	cli, err := Listen("127.0.0.1:0", nil, conf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli := listenClient(t, conf)
 	c, err := cli.Dial(ctx, srv.Addr().String(), ctls, conf)
 	if err != nil {
 		t.Fatal(err)
@@ -117,14 +113,8 @@ func TestLoopbackRebind(t *testing.T) {
 				d, _ := e.String("header.dcid")
 				dcids[d] = true
 			}
-			for i := 0; ; i++ {
-				ft, ok := e.String(fmt.Sprintf("frames.%d.frame_type", i))
-				if !ok {
-					break
-				}
-				if ft == "path_challenge" {
-					challenges++
-				}
+			if slices.Contains(e.FrameTypes(), "path_challenge") {
+				challenges++
 			}
 		}
 		if challenges == 0 {
@@ -147,11 +137,7 @@ func TestLoopbackRebind(t *testing.T) {
 func TestLoopbackRebindMigrationDisabled(t *testing.T) {
 	srv, ctls := echoServer(t, &Config{DisableActiveMigration: true})
 	defer srv.Close()
-	cli, err := Listen("127.0.0.1:0", nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli := listenClient(t, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	c, err := cli.Dial(ctx, srv.Addr().String(), ctls, nil)

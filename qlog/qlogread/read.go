@@ -238,3 +238,19 @@ func (e Event) String(path string) (string, bool) {
 	s, isStr := v.(string)
 	return s, ok && isStr
 }
+
+// FrameTypes returns the frame_type of each frame of a packet event, in
+// order.
+func (e Event) FrameTypes() []string {
+	frames, _ := e.Get("frames")
+	list, _ := frames.([]any)
+	var types []string
+	for _, f := range list {
+		if m, ok := f.(map[string]any); ok {
+			if t, ok := m["frame_type"].(string); ok {
+				types = append(types, t)
+			}
+		}
+	}
+	return types
+}

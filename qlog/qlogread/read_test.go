@@ -118,6 +118,12 @@ func TestQueries(t *testing.T) {
 	if _, ok := e.Number("header.packet_type"); ok {
 		t.Error("Number accepted a string")
 	}
+	if got := e.FrameTypes(); !reflect.DeepEqual(got, []string{"ping"}) {
+		t.Errorf("FrameTypes = %v, want [ping]", got)
+	}
+	if got := tr.Events[1].FrameTypes(); got != nil {
+		t.Errorf("FrameTypes of a packet without frames = %v", got)
+	}
 }
 
 // FuzzParse checks that Parse never panics and that a parsed trace

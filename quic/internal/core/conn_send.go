@@ -44,10 +44,9 @@ func (c *Conn) PollTransmit(now protocol.Time, buf []byte, maxSegs int) (Transmi
 	if c.pathResponseNeeded && c.pathResponseOffPath() && c.oneRTT.CanSeal() {
 		// A probe from another path is answered on that path (RFC 9000,
 		// 8.2.2), in a datagram of its own.
-		to, from := c.pathResponseTo, c.pathResponseFrom
+		to, from := c.pathResponseTo, sourceAddr(c.pathResponseFrom)
 		if n := c.buildPathResponse(now, buf); n > 0 {
-			p := pathState{local: from}
-			return Transmit{Remote: to, Local: p.source(), ECN: c.path.sendECN(), Size: n, SegSize: n}, true
+			return Transmit{Remote: to, Local: from, ECN: c.path.sendECN(), Size: n, SegSize: n}, true
 		}
 	}
 	if c.probe.active && c.probe.needed && c.oneRTT.CanSeal() {

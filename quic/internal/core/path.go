@@ -49,11 +49,14 @@ func (p *pathState) sendECN() recovery.ECN {
 	return recovery.ECNECT0
 }
 
-// source returns the address to send from: the local address the peer's
-// datagrams arrived at, if the socket reported one; none (the kernel
-// chooses) when we only know an unspecified bind address.
-func (p *pathState) source() netip.Addr {
-	a := p.local.Addr()
+// source returns the address to send from on the path.
+func (p *pathState) source() netip.Addr { return sourceAddr(p.local) }
+
+// sourceAddr returns the address to send from toward a peer whose
+// datagrams arrived at local: local's address if the socket reported one;
+// none (the kernel chooses) when we only know an unspecified bind address.
+func sourceAddr(local netip.AddrPort) netip.Addr {
+	a := local.Addr()
 	if !a.IsValid() || a.IsUnspecified() {
 		return netip.Addr{}
 	}

@@ -2,8 +2,8 @@ package core
 
 import (
 	"bytes"
-	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -56,15 +56,8 @@ func TestSimPreferredAddress(t *testing.T) {
 		if e.Name != "transport:packet_sent" {
 			continue
 		}
-		var resp, chal bool
-		for i := 0; ; i++ {
-			ft, ok := e.String(fmt.Sprintf("frames.%d.frame_type", i))
-			if !ok {
-				break
-			}
-			resp = resp || ft == "path_response"
-			chal = chal || ft == "path_challenge"
-		}
+		types := e.FrameTypes()
+		resp, chal := slices.Contains(types, "path_response"), slices.Contains(types, "path_challenge")
 		if chal {
 			challenges++
 		}

@@ -2,8 +2,8 @@ package core
 
 import (
 	"bytes"
-	"fmt"
 	"net/netip"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -116,13 +116,7 @@ func TestQlogTraceOfMigration(t *testing.T) {
 		found := false
 		for _, e := range tr.Events {
 			if e.Name == "transport:packet_sent" || e.Name == "transport:packet_received" {
-				for i := 0; ; i++ {
-					ft, ok := e.String(fmt.Sprintf("frames.%d.frame_type", i))
-					if !ok {
-						break
-					}
-					found = found || ft == "path_challenge"
-				}
+				found = found || slices.Contains(e.FrameTypes(), "path_challenge")
 			}
 		}
 		if !found {
