@@ -73,6 +73,13 @@ func buildQuicGo() (Endpoint, error) {
 	if err != nil {
 		return Endpoint{}, err
 	}
+	// Only a module that cannot be had (no module proxy, empty cache) makes
+	// the peer unavailable; a failing build is an error.
+	dl := exec.Command("go", "-C", filepath.Join(root, "interop", "quicgo"), "mod", "download")
+	dl.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
+	if b, err := dl.CombinedOutput(); err != nil {
+		return Endpoint{}, fmt.Errorf("%w: go mod download in interop/quicgo: %v: %s", ErrPeerUnavailable, err, strings.TrimSpace(string(b)))
+	}
 	cmd := exec.Command("bash", filepath.Join(root, "scripts", "peers.sh"))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -95,6 +102,10 @@ func buildQuicGo() (Endpoint, error) {
 	}
 	return ep, nil
 }
+
+// ErrPeerUnavailable wraps the reason a peer's sources cannot be fetched
+// on this machine.
+var ErrPeerUnavailable = errors.New("interop peer unavailable")
 
 // buildQuicr builds this module's cmd/client and cmd/server into the Go
 // build cache directory.

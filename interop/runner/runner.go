@@ -111,13 +111,13 @@ func New(opts Options) (*Runner, error) {
 	}
 	lock, err := acquireLock(opts.Logf)
 	if err != nil {
-		return nil, fmt.Errorf("%w: runner lock: %v", ErrUnavailable, err)
+		return nil, fmt.Errorf("runner lock: %w", err)
 	}
 	made, err := ensureMountpoints()
 	if err != nil {
 		removeMountpoints(made)
 		lock.Close()
-		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return nil, err
 	}
 	r := &Runner{opts: opts, made: made, lock: lock, compliant: map[string]error{}}
 	cleanStaleNamespaces()
