@@ -28,28 +28,11 @@ func impairedLink() simnet.LinkConfig {
 // read, failing the test if the transfer does not finish within limit.
 func runOneStream(t *testing.T, p *simnet.Pair, c *Conn, sv *simEP, data []byte, limit time.Duration) []byte {
 	t.Helper()
-	var snd *sender
-	var rcv receiver
-	err := p.RunUntil(func() bool {
-		if c.HandshakeComplete() && snd == nil {
-			id, ok := c.OpenStream(streams.Bidi)
-			if !ok {
-				t.Fatal("cannot open a stream")
-			}
-			snd = &sender{c: c, id: id, data: data}
-		}
-		if snd != nil {
-			snd.pump(t)
-		}
-		if len(sv.accepted) == 1 && len(sv.opened[sv.accepted[0]]) > 0 {
-			rcv.pump(t, sv.accepted[0], sv.opened[sv.accepted[0]][0])
-		}
-		return rcv.eof
-	}, limit)
+	got, err := runUpload(t, p, c, sv, data, limit, nil)
 	if err != nil {
-		t.Fatalf("transfer: %v; got %d of %d bytes; client %+v err %v", err, len(rcv.buf), len(data), c.Stats(), c.Err())
+		t.Fatalf("transfer: %v; got %d of %d bytes; client %+v err %v", err, len(got), len(data), c.Stats(), c.Err())
 	}
-	return rcv.buf
+	return got
 }
 
 // TestSimTransferImpaired moves 10 MB on one stream over a link that

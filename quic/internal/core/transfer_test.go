@@ -90,29 +90,9 @@ func TestSimTransfer(t *testing.T) {
 			link.Jitter = tt.jitter
 			p, _, sv, c := newSimPair(t, simnet.TestSeed(t), link)
 			data := randomData(tt.size, 7)
-			var snd *sender
-			var rcv receiver
-			err := p.RunUntil(func() bool {
-				if c.HandshakeComplete() && snd == nil {
-					id, ok := c.OpenStream(streams.Bidi)
-					if !ok {
-						t.Fatal("cannot open a stream")
-					}
-					snd = &sender{c: c, id: id, data: data}
-				}
-				if snd != nil {
-					snd.pump(t)
-				}
-				if len(sv.accepted) == 1 && len(sv.opened[sv.accepted[0]]) > 0 {
-					rcv.pump(t, sv.accepted[0], sv.opened[sv.accepted[0]][0])
-				}
-				return rcv.eof
-			}, tt.limit)
-			if err != nil {
-				t.Fatalf("transfer: %v; got %d of %d bytes; client %+v err %v", err, len(rcv.buf), len(data), c.Stats(), c.Err())
-			}
-			if sha256.Sum256(rcv.buf) != sha256.Sum256(data) || !bytes.Equal(rcv.buf, data) {
-				t.Fatalf("data differs: got %d bytes", len(rcv.buf))
+			got := runOneStream(t, p, c, sv, data, tt.limit)
+			if sha256.Sum256(got) != sha256.Sum256(data) || !bytes.Equal(got, data) {
+				t.Fatalf("data differs: got %d bytes", len(got))
 			}
 			el := time.Duration(p.Now())
 			t.Logf("%d bytes in %v virtual (%.1f Mbit/s); client %+v", len(data), el, float64(len(data))*8/el.Seconds()/1e6, c.Stats())
