@@ -39,8 +39,10 @@ type Endpoint struct {
 	// connections: a bounded free list, so steady state allocates nothing
 	// (a sync.Pool is emptied by every GC).
 	bufs chan *[]byte
-	// txBufs lends transmit buffers to connection drivers while they send.
-	txBufs chan *[]byte
+	// txBufs lends transmit buffers to connection drivers while they send:
+	// a sync.Pool, as so few are in use at once that what an idle endpoint
+	// keeps should go back to the garbage collector.
+	txBufs sync.Pool
 
 	acceptQ   chan *Conn
 	closing   chan struct{}
@@ -102,7 +104,6 @@ func newEndpoint(s *sock.Conn, tlsServer *tls.Config, conf *Config) (*Endpoint, 
 	}
 	e.sockp.Store(s)
 	e.bufs = make(chan *[]byte, 4096)
-	e.txBufs = make(chan *[]byte, 8)
 	e.core = core.NewEndpoint(core.EndpointConfig{
 		Conn:         conf.coreConfig(tlsServer),
 		Server:       tlsServer != nil,
@@ -218,21 +219,14 @@ func (e *Endpoint) getBuf(n int) *[]byte {
 const txBufSize = 64 * 1500
 
 func (e *Endpoint) getTxBuf() *[]byte {
-	select {
-	case b := <-e.txBufs:
+	if b, ok := e.txBufs.Get().(*[]byte); ok {
 		return b
-	default:
-		b := make([]byte, txBufSize)
-		return &b
 	}
+	b := make([]byte, txBufSize)
+	return &b
 }
 
-func (e *Endpoint) putTxBuf(b *[]byte) {
-	select {
-	case e.txBufs <- b:
-	default:
-	}
-}
+func (e *Endpoint) putTxBuf(b *[]byte) { e.txBufs.Put(b) }
 
 func (e *Endpoint) putBuf(b *[]byte) {
 	if cap(*b) != datagramBufSize {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/quicr/quicr/qlog"
 	"github.com/quicr/quicr/quic/internal/protocol"
+	"github.com/quicr/quicr/quic/internal/streams"
 )
 
 // Config is the core's view of the configuration: every field already
@@ -60,4 +61,9 @@ type Config struct {
 
 	// Tracer, if set, gives each connection its qlog trace.
 	Tracer qlog.TracerFactory
+
+	// Blocks, if set, is where the connections using this Config take
+	// their receive-buffer blocks from: the endpoint's, shared. Without
+	// it each connection has its own.
+	Blocks *streams.BlockPool
 }

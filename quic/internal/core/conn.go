@@ -154,7 +154,7 @@ type Conn struct {
 	connRecv             flow.RecvWindow
 	maxDataNeeded        bool
 	streams              map[streams.ID]*stream
-	blocks               streams.BlockPool // receive-buffer blocks shared by the streams
+	blocks               *streams.BlockPool // receive-buffer blocks, shared with the endpoint's other connections
 	openBidi             streams.OpenLimit
 	openUni              streams.OpenLimit
 	acceptBidi           streams.AcceptLimit
@@ -218,6 +218,11 @@ type Conn struct {
 	// clientDCIDRoute is the client's first DCID, routed to a server
 	// connection until the handshake is confirmed.
 	clientDCIDRoute protocol.ConnectionID
+	// routes and resetRoutes are the keys the Endpoint routes to this
+	// connection, so it can forget them without a scan of its tables.
+	// Guarded by the Endpoint's mutex.
+	routes      []protocol.ConnectionID
+	resetRoutes [][16]byte
 
 	// Path validation (RFC 9000, 8.2).
 	pathResponseNeeded bool

@@ -76,8 +76,13 @@ func newConn(now protocol.Time, cfg *Config, isClient bool, seed [32]byte) *Conn
 	}
 	c.spaces[protocol.SpaceAppData].ack.SetAckFrequency(uint64(max(cfg.AckElicitingThreshold-1, 0)), cfg.MaxAckDelay, 1)
 	c.connRecv = flow.NewRecvWindow(cfg.InitialConnWindow, cfg.MaxConnWindow)
-	// Enough recycled blocks for a full connection window.
-	c.blocks.Max = streams.BlocksFor(cfg.MaxConnWindow)
+	c.blocks = cfg.Blocks
+	if c.blocks == nil {
+		c.blocks = new(streams.BlockPool)
+	}
+	for s := range c.spaces {
+		c.spaces[s].cryptoRecv.Pool = c.blocks
+	}
 	c.acceptBidi = streams.NewAcceptLimit(cfg.MaxIncomingBidi)
 	c.acceptUni = streams.NewAcceptLimit(cfg.MaxIncomingUni)
 	return c

@@ -41,7 +41,7 @@ func (c *Conn) newStream(id streams.ID) *stream {
 	}
 	if s.hasRecv {
 		s.recvWindow = flow.NewRecvWindow(c.cfg.InitialStreamWindow, c.cfg.MaxStreamWindow)
-		s.recv.Pool = &c.blocks
+		s.recv.Pool = c.blocks
 	}
 	c.streams[id] = s
 	return s

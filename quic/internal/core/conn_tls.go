@@ -164,13 +164,15 @@ func (c *Conn) handleCryptoFrame(now protocol.Time, space protocol.Space, off ui
 	if err := sp.cryptoRecv.OnData(off, data, false); err != nil {
 		return err
 	}
-	var buf [4096]byte
+	// TLS copies what it is given, so the buffer's own blocks go to it.
 	for {
-		n := sp.cryptoRecv.Read(buf[:])
-		if n == 0 {
+		chunk := sp.cryptoRecv.Peek()
+		if len(chunk) == 0 {
 			break
 		}
-		if err := c.tls.HandleData(spaceLevel(space), buf[:n]); err != nil {
+		err := c.tls.HandleData(spaceLevel(space), chunk)
+		sp.cryptoRecv.Consume(len(chunk))
+		if err != nil {
 			return tlsError(err)
 		}
 	}

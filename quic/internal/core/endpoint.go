@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/quicr/quicr/quic/internal/packet"
 	"github.com/quicr/quicr/quic/internal/protect"
 	"github.com/quicr/quicr/quic/internal/protocol"
+	"github.com/quicr/quicr/quic/internal/streams"
 	"github.com/quicr/quicr/quic/internal/token"
 )
 
@@ -113,6 +115,12 @@ func NewEndpoint(cfg EndpointConfig) *Endpoint {
 		conn.TLS.MinVersion = tls.VersionTLS13
 		cfg.Conn = &conn
 	}
+	if cfg.Conn != nil && cfg.Conn.Blocks == nil {
+		// One pool of receive blocks for all the endpoint's connections.
+		conn := *cfg.Conn
+		conn.Blocks = new(streams.BlockPool)
+		cfg.Conn = &conn
+	}
 	e := &Endpoint{cfg: cfg, rng: rand.NewChaCha8(cfg.Seed), conns: make(map[protocol.ConnectionID]*Conn),
 		resetTokens: make(map[[16]byte]*Conn)}
 	e.tokens = token.NewProtector(cfg.TokenKey, chachaReader{e.rng})
@@ -158,6 +166,10 @@ func (e *Endpoint) seed() [32]byte {
 func (e *Endpoint) Dial(now protocol.Time, cfg *Config, remote, local netip.AddrPort, tok []byte) (*Conn, error) {
 	if cfg == nil {
 		cfg = e.cfg.Conn
+	} else if cfg.Blocks == nil && e.cfg.Conn != nil {
+		cc := *cfg
+		cc.Blocks = e.cfg.Conn.Blocks
+		cfg = &cc
 	}
 	e.mu.Lock()
 	seed := e.seed()
@@ -170,7 +182,7 @@ func (e *Endpoint) Dial(now protocol.Time, cfg *Config, remote, local netip.Addr
 		return nil, err
 	}
 	e.mu.Lock()
-	e.conns[c.initialSCID] = c
+	e.route(c.initialSCID, c)
 	e.mu.Unlock()
 	return c, nil
 }
@@ -178,8 +190,20 @@ func (e *Endpoint) Dial(now protocol.Time, cfg *Config, remote, local netip.Addr
 // AddConnID routes cid to c (after EventConnIDIssued).
 func (e *Endpoint) AddConnID(cid protocol.ConnectionID, c *Conn) {
 	e.mu.Lock()
-	e.conns[cid] = c
+	e.route(cid, c)
 	e.mu.Unlock()
+}
+
+// route routes cid to c and records it with c. e.mu is held.
+func (e *Endpoint) route(cid protocol.ConnectionID, c *Conn) {
+	if old, ok := e.conns[cid]; ok {
+		if old == c {
+			return
+		}
+		old.routes = slices.DeleteFunc(old.routes, func(x protocol.ConnectionID) bool { return x == cid })
+	}
+	e.conns[cid] = c
+	c.routes = append(c.routes, cid)
 }
 
 // AddResetToken routes datagrams ending in tok to c (after
@@ -187,32 +211,45 @@ func (e *Endpoint) AddConnID(cid protocol.ConnectionID, c *Conn) {
 func (e *Endpoint) AddResetToken(tok []byte, c *Conn) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if len(tok) == 16 {
-		e.resetTokens[[16]byte(tok)] = c
+	if len(tok) != 16 {
+		return
 	}
+	t := [16]byte(tok)
+	if old, ok := e.resetTokens[t]; ok {
+		if old == c {
+			return
+		}
+		old.resetRoutes = slices.DeleteFunc(old.resetRoutes, func(x [16]byte) bool { return x == t })
+	}
+	e.resetTokens[t] = c
+	c.resetRoutes = append(c.resetRoutes, t)
 }
 
 // RemoveConnID stops routing cid (after EventConnIDRetired).
 func (e *Endpoint) RemoveConnID(cid protocol.ConnectionID) {
 	e.mu.Lock()
-	delete(e.conns, cid)
-	e.mu.Unlock()
+	defer e.mu.Unlock()
+	if c, ok := e.conns[cid]; ok {
+		delete(e.conns, cid)
+		c.routes = slices.DeleteFunc(c.routes, func(x protocol.ConnectionID) bool { return x == cid })
+	}
 }
 
 // RemoveConn forgets every connection ID of a drained connection.
 func (e *Endpoint) RemoveConn(c *Conn) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for cid, cc := range e.conns {
-		if cc == c {
+	for _, cid := range c.routes {
+		if e.conns[cid] == c {
 			delete(e.conns, cid)
 		}
 	}
-	for tok, cc := range e.resetTokens {
-		if cc == c {
+	for _, tok := range c.resetRoutes {
+		if e.resetTokens[tok] == c {
 			delete(e.resetTokens, tok)
 		}
 	}
+	c.routes, c.resetRoutes = nil, nil
 	if !c.isClient && !c.handshakeDone && e.handshakes > 0 {
 		e.handshakes--
 	}
@@ -347,9 +384,9 @@ func (e *Endpoint) accept(now protocol.Time, d Datagram, hdr *packet.LongHeader,
 	}
 	c.newToken = e.newTokenFor
 	c.newTokenNeeded = true
-	e.conns[p.LocalCID] = c
+	e.route(p.LocalCID, c)
 	// Retransmitted Initials keep the client's DCID until it learns ours.
-	e.conns[hdr.DCID] = c
+	e.route(hdr.DCID, c)
 	c.clientDCIDRoute = hdr.DCID
 	e.handshakes++
 	e.accepted++

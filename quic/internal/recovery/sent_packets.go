@@ -79,7 +79,8 @@ func (s *sentPackets) append(e sentSlot) {
 }
 
 func (s *sentPackets) grow() {
-	size := max(2*len(s.buf), 64)
+	// Small at first: Initial and Handshake spaces hold a few packets.
+	size := max(2*len(s.buf), 8)
 	buf := make([]sentSlot, size)
 	for i := 0; i < s.n; i++ {
 		buf[i] = s.buf[(s.head+i)&(len(s.buf)-1)]

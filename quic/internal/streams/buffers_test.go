@@ -307,3 +307,54 @@ func BenchmarkStreamWriteRead(b *testing.B) {
 		r.Read(buf)
 	}
 }
+
+// TestRecvBufferPeek checks that Peek and Consume hand out the same bytes
+// as Read, a block at a time, and free blocks as they are consumed.
+func TestRecvBufferPeek(t *testing.T) {
+	data := make([]byte, 3*blockSize+100)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	tests := []struct {
+		name   string
+		frames [][2]int // [off, end) in arrival order
+		take   int      // bytes consumed per Peek (0: all of it)
+	}{
+		{"in order", [][2]int{{0, len(data)}}, 0},
+		{"gap filled last", [][2]int{{blockSize, len(data)}, {0, blockSize}}, 0},
+		{"partial consumes", [][2]int{{0, len(data)}}, 1000},
+		{"unaligned start", [][2]int{{0, 10}, {10, len(data)}}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := RecvBuffer{Pool: new(BlockPool)}
+			var got []byte
+			for _, f := range tt.frames {
+				if err := r.OnData(uint64(f[0]), data[f[0]:f[1]], false); err != nil {
+					t.Fatal(err)
+				}
+				for {
+					chunk := r.Peek()
+					if len(chunk) == 0 {
+						break
+					}
+					if len(chunk) > blockSize {
+						t.Fatalf("chunk of %d bytes crosses a block", len(chunk))
+					}
+					n := len(chunk)
+					if tt.take > 0 {
+						n = min(n, tt.take)
+					}
+					got = append(got, chunk[:n]...)
+					r.Consume(n)
+				}
+			}
+			if !bytes.Equal(got, data) {
+				t.Fatalf("got %d bytes, want %d, equal prefix %v", len(got), len(data), bytes.HasPrefix(data, got))
+			}
+			if r.ReadOffset() != uint64(len(data)) || len(r.blocks) > 1 {
+				t.Fatalf("read offset %d, %d blocks held", r.ReadOffset(), len(r.blocks))
+			}
+		})
+	}
+}

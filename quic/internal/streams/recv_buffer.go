@@ -1,6 +1,8 @@
 package streams
 
 import (
+	"sync"
+
 	"github.com/quicr/quicr/quic/internal/qerr"
 	"github.com/quicr/quicr/quic/internal/rangeset"
 )
@@ -232,6 +234,34 @@ func (r *RecvBuffer) Read(p []byte) int {
 	return n
 }
 
+// Peek returns in-order data at the read offset, at most up to a block
+// boundary, without copying: the zero-copy form of Read, for a consumer
+// that copies what it keeps. data aliases the buffer and is valid until
+// the next call that changes r. Consume says how much was taken.
+func (r *RecvBuffer) Peek() []byte {
+	avail := r.Readable()
+	if avail == 0 {
+		return nil
+	}
+	i := int((r.readOff - r.blockBase) / blockSize)
+	within := int((r.readOff - r.blockBase) % blockSize)
+	chunk := r.blocks[i][within:]
+	if uint64(len(chunk)) > avail {
+		chunk = chunk[:avail]
+	}
+	return chunk
+}
+
+// Consume marks the first n bytes of what Peek returned as read.
+func (r *RecvBuffer) Consume(n int) {
+	if n <= 0 {
+		return
+	}
+	r.readOff += uint64(n)
+	r.recvd.RemoveBelow(r.readOff)
+	r.release(r.readOff)
+}
+
 // ReadUnordered returns the received, not yet delivered chunk with the
 // lowest offset, at most up to a block boundary. data aliases the buffer and
 // is valid until the next call. Once used, ordered Read returns nothing.
@@ -324,28 +354,20 @@ func (r *RecvBuffer) putBlock(b *[blockSize]byte) {
 	}
 }
 
-// BlockPool recycles receive-buffer blocks among the streams of one
-// connection, keeping at most Max of them (a connection's flow-control
-// window bounds how many it can need at once).
+// BlockPool recycles receive-buffer blocks among the streams of the
+// connections that share it (an endpoint's). It is safe for concurrent
+// use. Blocks a busy stream releases serve the next one without
+// allocation, and an idle connection holds none: what nobody takes back
+// goes with the next garbage collections.
 type BlockPool struct {
-	free []*[blockSize]byte
-	Max  int
+	pool sync.Pool
 }
 
 func (p *BlockPool) get() *[blockSize]byte {
-	if n := len(p.free); n > 0 {
-		b := p.free[n-1]
-		p.free = p.free[:n-1]
+	if b, ok := p.pool.Get().(*[blockSize]byte); ok {
 		return b
 	}
 	return new([blockSize]byte)
 }
 
-func (p *BlockPool) put(b *[blockSize]byte) {
-	if len(p.free) < p.Max {
-		p.free = append(p.free, b)
-	}
-}
-
-// BlocksFor returns how many blocks hold n bytes, to size a BlockPool.
-func BlocksFor(n uint64) int { return int((n + blockSize - 1) / blockSize) }
+func (p *BlockPool) put(b *[blockSize]byte) { p.pool.Put(b) }
