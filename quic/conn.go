@@ -138,7 +138,17 @@ func (c *Conn) run() {
 		// packet announcing it leaves, or a quick peer's packet to it
 		// meets a stateless reset (seen with quic-go over IPv6 in
 		// network namespaces). Then the events sending raised.
-		c.processEvents()
+		if c.processEvents() {
+			// Let the application goroutines just woken act first: the
+			// request written when the handshake completes, or the
+			// response to a request just read, then leaves in the same
+			// packets as the handshake's last frames and the ACKs.
+			c.mu.Unlock()
+			runtime.Gosched()
+			c.mu.Lock()
+			now = c.ep.now()
+			c.processEvents()
+		}
 		c.flush(now)
 		c.processEvents()
 		next := c.core.NextTimeout()
@@ -205,12 +215,18 @@ func (c *Conn) flush(now protocol.Time) {
 }
 
 // processEvents acts on the core's events: wakes waiters, routes new
-// connection IDs, queues accepted connections and streams.
-func (c *Conn) processEvents() {
+// connection IDs, queues accepted connections and streams. It reports
+// whether it woke an application goroutine.
+func (c *Conn) processEvents() (woke bool) {
 	for {
 		e, ok := c.core.PollEvent()
 		if !ok {
-			return
+			return woke
+		}
+		switch e.Kind {
+		case core.EventHandshakeDone, core.EventStreamOpened, core.EventStreamReadable,
+			core.EventStreamWritable, core.EventStreamsAvailable, core.EventDatagram:
+			woke = true
 		}
 		switch e.Kind {
 		case core.EventHandshakeDone:

@@ -2,8 +2,8 @@ package quic
 
 import (
 	"errors"
-	"io"
 	"fmt"
+	"io"
 	"net"
 
 	"github.com/quicr/quicr/quic/internal/core"

@@ -53,6 +53,10 @@ type ServerParams struct {
 	// LocalCID is the connection ID the server chose for itself.
 	LocalCID   protocol.ConnectionID
 	ResetToken connid.ResetToken
+	// InitialSeal and InitialOpen, if set, are the Initial keys for
+	// ClientDCID, already derived when the Endpoint checked that the
+	// client's Initial decrypts.
+	InitialSeal, InitialOpen *protect.Keys
 }
 
 func newConn(now protocol.Time, cfg *Config, isClient bool, seed [32]byte) *Conn {
@@ -160,7 +164,10 @@ func NewServerConn(now protocol.Time, cfg *Config, p ServerParams) (*Conn, error
 	}
 	c.localCIDs = connid.NewLocal(p.LocalCID)
 	c.remoteCIDs = connid.NewRemote(p.ClientSCID, activeConnIDLimit)
-	if err := c.installInitialKeys(p.ClientDCID); err != nil {
+	if p.InitialSeal != nil && p.InitialOpen != nil {
+		sp := &c.spaces[protocol.SpaceInitial]
+		sp.seal, sp.open = p.InitialSeal, p.InitialOpen
+	} else if err := c.installInitialKeys(p.ClientDCID); err != nil {
 		return nil, err
 	}
 	c.startTrace(now)

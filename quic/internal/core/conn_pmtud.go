@@ -19,6 +19,11 @@ const (
 	pmtudMaxProbes   = 3                // losses of one size before it counts as too large (MAX_PROBES)
 	pmtudGranularity = 16               // search stops when the interval is this narrow
 	pmtudRaiseTimer  = 10 * time.Minute // PMTU_RAISE_TIMER
+	// pmtudStartRTTs is how many round trips after confirmation the first
+	// probe waits: a connection that ends within them (a request and its
+	// response) would pay a full-size packet and its ACK each way for a
+	// size it never uses.
+	pmtudStartRTTs = 5
 )
 
 type pmtudState struct {
@@ -40,7 +45,8 @@ func (c *Conn) startPMTUD(now protocol.Time) {
 	if ceiling <= c.path.mtu {
 		return
 	}
-	c.pmtud = pmtudState{started: true, lo: c.path.mtu, hi: ceiling + 1, nextAt: now}
+	first := now + protocol.Time(pmtudStartRTTs*c.loss.RTT().SmoothedRTT())
+	c.pmtud = pmtudState{started: true, lo: c.path.mtu, hi: ceiling + 1, nextAt: first}
 }
 
 // pmtudWaiting reports whether a probe waits only for its time to come;

@@ -326,10 +326,11 @@ func (e *Endpoint) Route(now protocol.Time, d Datagram, reply []byte) Route {
 	// Only an Initial that decrypts starts a connection: a corrupted or
 	// forged one would otherwise hold state, and on shutdown send a
 	// CONNECTION_CLOSE, under a connection ID the client never used.
-	if !decryptsAsInitial(b[:hdr.PacketLen], &hdr) {
+	seal, open, ok := initialKeysFor(b[:hdr.PacketLen], &hdr)
+	if !ok {
 		return Route{}
 	}
-	return e.accept(now, d, &hdr, reply)
+	return e.accept(now, d, &hdr, reply, seal, open)
 }
 
 func (e *Endpoint) supported(v protocol.Version) bool {
@@ -354,12 +355,13 @@ func (e *Endpoint) versionNegotiation(dcid, scid []byte, reply []byte) Route {
 
 // accept handles a client Initial with an unknown DCID: address
 // validation by token or Retry, then a new connection.
-func (e *Endpoint) accept(now protocol.Time, d Datagram, hdr *packet.LongHeader, reply []byte) Route {
+func (e *Endpoint) accept(now protocol.Time, d Datagram, hdr *packet.LongHeader, reply []byte, seal, open *protect.Keys) Route {
 	wall := e.cfg.WallClock()
 	p := ServerParams{
 		Remote: d.Remote, Local: d.Local, Version: hdr.Version,
 		ClientDCID: hdr.DCID, ClientSCID: hdr.SCID, OriginalDCID: hdr.DCID,
 		Seed: e.seed(), CIDGen: e.newConnID,
+		InitialSeal: seal, InitialOpen: open,
 	}
 	if len(hdr.Token) > 0 {
 		if t, ok := e.tokens.Open(hdr.Token, d.Remote, wall, e.tokenLifetime(hdr.Token)); ok {
@@ -393,21 +395,23 @@ func (e *Endpoint) accept(now protocol.Time, d Datagram, hdr *packet.LongHeader,
 	return Route{Kind: RouteNewConn, Conn: c}
 }
 
-// decryptsAsInitial reports whether a client Initial packet opens with the
-// Initial keys of its Destination Connection ID (RFC 9001, 5.2). It works
-// on a copy: header protection is removed in place.
-func decryptsAsInitial(pkt []byte, hdr *packet.LongHeader) bool {
-	_, open, err := protect.NewInitialKeys(hdr.Version, hdr.DCID.Bytes(), true)
+// initialKeysFor derives the Initial keys a client Initial packet names
+// and reports whether the packet opens with them (RFC 9001, 5.2); the
+// keys then serve the connection it starts.
+func initialKeysFor(pkt []byte, hdr *packet.LongHeader) (seal, open *protect.Keys, ok bool) {
+	seal, open, err := protect.NewInitialKeys(hdr.Version, hdr.DCID.Bytes(), true)
 	if err != nil {
-		return false
+		return nil, nil, false
 	}
 	b := append([]byte(nil), pkt...)
 	_, pnLen, truncated, err := open.Unprotect(b, hdr.PNOffset)
 	if err != nil {
-		return false
+		return nil, nil, false
 	}
-	_, err = open.Open(b, hdr.PNOffset+pnLen, truncated)
-	return err == nil
+	if _, err = open.Open(b, hdr.PNOffset+pnLen, truncated); err != nil {
+		return nil, nil, false
+	}
+	return seal, open, true
 }
 
 // tokenLifetime picks the lifetime by the token kind, which Open checks.
