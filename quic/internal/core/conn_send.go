@@ -183,6 +183,15 @@ func (c *Conn) buildPacket(now protocol.Time, out []byte, pos, limit int, s prot
 		return p, false
 	}
 	canSend := c.loss.CanSend(s)
+	if !canSend && s != protocol.SpaceAppData && sp.cryptoSend.HasData(1<<62) &&
+		c.loss.ProbesPending(protocol.SpaceInitial)+c.loss.ProbesPending(protocol.SpaceHandshake) > 0 {
+		// A PTO probe also carries the other handshake space's CRYPTO
+		// data (RFC 9002, 6.2.4), whatever the window: a peer that lost
+		// our ServerHello cannot read, so never acknowledges, the
+		// Handshake packets that fill the window, and with the Initial
+		// packets all declared lost the probes go to the Handshake space.
+		canSend = true
+	}
 	if canSend && pt == protocol.Packet1RTT && c.pacer.Budget(now) < c.path.mtu && c.loss.ProbesPending(s) == 0 {
 		// Pacing (RFC 9002, 7.7): only ACKs leave before the next slot.
 		canSend = false

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"crypto/tls"
 	"fmt"
 	"testing"
 	"time"
@@ -37,6 +38,44 @@ func TestSimHandshakeLoss(t *testing.T) {
 				}
 				if c.Err() != nil || sv.accepted[0].Err() != nil {
 					t.Fatalf("connection ended: client %v, server %v", c.Err(), sv.accepted[0].Err())
+				}
+			})
+		}
+	}
+}
+
+// TestSimResumedHandshakeLoss is handshakeloss for resumed sessions, as the
+// runner's handshakeloss case makes them one after another. The server's
+// first flight is then an Initial with the ServerHello and a short
+// Handshake packet, which a client without the ServerHello can neither
+// read nor acknowledge.
+func TestSimResumedHandshakeLoss(t *testing.T) {
+	cache := func(ec *EndpointConfig) {
+		ec.Conn.TLS.ClientSessionCache = tls.NewLRUClientSessionCache(4)
+	}
+	for _, burst := range []int{0, 3} {
+		for i := range 40 {
+			t.Run(fmt.Sprintf("burst%d/seed%d", burst, i), func(t *testing.T) {
+				seed := simnet.TestSeed(t)
+				p, cl, sv, first := newSimPairWith(t, seed, simnet.SimpleP2P(), cache, nil)
+				establish(t, p, first, sv)
+				if err := p.RunFor(time.Second); err != nil { // the ticket arrives
+					t.Fatal(err)
+				}
+				for _, l := range []*simnet.Link{p.ToServer, p.ToClient} {
+					l.Config.LossPercent = 30
+					l.Config.LossBurst = burst
+				}
+				c := cl.dial(p.Now(), p.Server.Addr())
+				timeout := cl.ep.cfg.Conn.HandshakeTimeout
+				done := func() bool {
+					return c.handshakeConfirmed && len(sv.accepted) == 2 && sv.accepted[1].handshakeConfirmed
+				}
+				if err := p.RunUntil(done, timeout); err != nil {
+					t.Fatalf("resumed handshake not confirmed within %v: %v (client err %v, server conns %d)", timeout, err, c.Err(), len(sv.accepted))
+				}
+				if !c.TLSState().DidResume {
+					t.Fatal("the second connection did not resume")
 				}
 			})
 		}
