@@ -39,10 +39,12 @@ type Endpoint struct {
 	// connections: a bounded free list, so steady state allocates nothing
 	// (a sync.Pool is emptied by every GC).
 	bufs chan *[]byte
-	// txBufs lends transmit buffers to connection drivers while they send:
-	// a sync.Pool, as so few are in use at once that what an idle endpoint
-	// keeps should go back to the garbage collector.
-	txBufs sync.Pool
+	// txBufs lends transmit buffers to connection drivers while they
+	// send: a few kept for good (a garbage collection, frequent while
+	// handshakes run, empties a sync.Pool), the overflow of a burst of
+	// concurrent senders in txPool.
+	txBufs chan *[]byte
+	txPool sync.Pool
 
 	acceptQ   chan *Conn
 	closing   chan struct{}
@@ -104,6 +106,7 @@ func newEndpoint(s *sock.Conn, tlsServer *tls.Config, conf *Config) (*Endpoint, 
 	}
 	e.sockp.Store(s)
 	e.bufs = make(chan *[]byte, 4096)
+	e.txBufs = make(chan *[]byte, 4)
 	e.core = core.NewEndpoint(core.EndpointConfig{
 		Conn:         conf.coreConfig(tlsServer),
 		Server:       tlsServer != nil,
@@ -219,14 +222,25 @@ func (e *Endpoint) getBuf(n int) *[]byte {
 const txBufSize = 64 * 1500
 
 func (e *Endpoint) getTxBuf() *[]byte {
-	if b, ok := e.txBufs.Get().(*[]byte); ok {
+	select {
+	case b := <-e.txBufs:
+		return b
+	default:
+	}
+	if b, ok := e.txPool.Get().(*[]byte); ok {
 		return b
 	}
 	b := make([]byte, txBufSize)
 	return &b
 }
 
-func (e *Endpoint) putTxBuf(b *[]byte) { e.txBufs.Put(b) }
+func (e *Endpoint) putTxBuf(b *[]byte) {
+	select {
+	case e.txBufs <- b:
+	default:
+		e.txPool.Put(b)
+	}
+}
 
 func (e *Endpoint) putBuf(b *[]byte) {
 	if cap(*b) != datagramBufSize {

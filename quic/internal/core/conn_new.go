@@ -66,6 +66,8 @@ func newConn(now protocol.Time, cfg *Config, isClient bool, seed [32]byte) *Conn
 		rng:      rand.NewChaCha8(seed),
 		created:  now,
 		streams:  make(map[streams.ID]*stream),
+		// A handshake raises a dozen events before the first poll.
+		events: make([]Event, 0, 16),
 	}
 	c.lastActivity = now
 	c.prevKeyDropAt = protocol.Never

@@ -4,7 +4,6 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"encoding/binary"
-	"fmt"
 
 	"golang.org/x/crypto/chacha20"
 
@@ -30,17 +29,18 @@ func NewHeaderProtector(s Suite, v protocol.Version, secret []byte) (*HeaderProt
 }
 
 func (h *HeaderProtector) init(s Suite, v protocol.Version, secret []byte) error {
-	if err := s.check(); err != nil {
-		return err
-	}
-	p, err := paramsFor(v)
+	p, err := checkSecret(s, v, secret)
 	if err != nil {
 		return err
 	}
-	if len(secret) != s.Hash().Size() {
-		return fmt.Errorf("protect: %d-byte secret for %v", len(secret), s)
-	}
-	key := expandLabel(s.Hash(), secret, p.labelHP, s.KeyLen())
+	return h.initFrom(s, p, newLabelExpander(s.Hash(), secret))
+}
+
+// initFrom derives the header protection key with x, the expander of a
+// checked secret.
+func (h *HeaderProtector) initFrom(s Suite, p versionParams, x *labelExpander) error {
+	key := x.expand(p.labelHP, s.KeyLen())
+	var err error
 	if s == ChaCha20Poly1305 {
 		copy(h.chachaKey[:], key)
 		h.block = nil

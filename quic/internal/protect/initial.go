@@ -17,8 +17,9 @@ func InitialSecrets(version protocol.Version, dcid []byte) (client, server []byt
 		return nil, nil
 	}
 	initial := hkdf.Extract(crypto.SHA256.New, dcid, p.initialSalt[:])
-	client = expandLabel(crypto.SHA256, initial, "client in", crypto.SHA256.Size())
-	server = expandLabel(crypto.SHA256, initial, "server in", crypto.SHA256.Size())
+	x := newLabelExpander(crypto.SHA256, initial)
+	client = x.expand("client in", crypto.SHA256.Size())
+	server = x.expand("server in", crypto.SHA256.Size())
 	return client, server
 }
 

@@ -66,11 +66,8 @@ func (k *OneRTTKeys) SetReadSecret(s Suite, v protocol.Version, secret []byte) e
 	if err := k.setSuite(s, v); err != nil {
 		return err
 	}
-	cur, next, nextSecret, err := newGenerations(s, v, secret)
+	cur, next, nextSecret, err := newGenerations(s, v, secret, &k.readHP)
 	if err != nil {
-		return err
-	}
-	if err := k.readHP.init(s, v, secret); err != nil {
 		return err
 	}
 	k.readPrev, k.readCur, k.readNext, k.readNextSecret = nil, cur, next, nextSecret
@@ -84,11 +81,8 @@ func (k *OneRTTKeys) SetWriteSecret(s Suite, v protocol.Version, secret []byte) 
 	if err := k.setSuite(s, v); err != nil {
 		return err
 	}
-	cur, next, nextSecret, err := newGenerations(s, v, secret)
+	cur, next, nextSecret, err := newGenerations(s, v, secret, &k.writeHP)
 	if err != nil {
-		return err
-	}
-	if err := k.writeHP.init(s, v, secret); err != nil {
 		return err
 	}
 	k.writeCur, k.writeNext, k.writeNextSecret = cur, next, nextSecret
@@ -112,14 +106,22 @@ func (k *OneRTTKeys) setSuite(s Suite, v protocol.Version) error {
 	return nil
 }
 
-// newGenerations derives the keys for secret and for the secret after it.
-func newGenerations(s Suite, v protocol.Version, secret []byte) (cur, next *PacketKey, nextSecret []byte, err error) {
-	if cur, err = NewPacketKey(s, v, secret); err != nil {
+// newGenerations derives the keys for secret and for the secret after it,
+// and initialises hp with secret's header protection key.
+func newGenerations(s Suite, v protocol.Version, secret []byte, hp *HeaderProtector) (cur, next *PacketKey, nextSecret []byte, err error) {
+	p, err := checkSecret(s, v, secret)
+	if err != nil {
 		return nil, nil, nil, err
 	}
-	if nextSecret, err = NextSecret(s, v, secret); err != nil {
+	x := newLabelExpander(s.Hash(), secret)
+	cur = new(PacketKey)
+	if err = cur.initFrom(s, p, x); err != nil {
 		return nil, nil, nil, err
 	}
+	if err = hp.initFrom(s, p, x); err != nil {
+		return nil, nil, nil, err
+	}
+	nextSecret = x.expand(p.labelKU, s.Hash().Size())
 	if next, err = NewPacketKey(s, v, nextSecret); err != nil {
 		return nil, nil, nil, err
 	}

@@ -1,6 +1,8 @@
 package protect
 
 import (
+	"fmt"
+
 	"github.com/quicr/quicr/quic/internal/protocol"
 )
 
@@ -15,14 +17,35 @@ type Keys struct {
 // NewKeys derives packet and header protection keys from a traffic secret
 // that crypto/tls (or InitialSecrets) produced for suite s.
 func NewKeys(s Suite, v protocol.Version, secret []byte) (*Keys, error) {
-	k := new(Keys)
-	if err := k.Packet.init(s, v, secret); err != nil {
+	p, err := checkSecret(s, v, secret)
+	if err != nil {
 		return nil, err
 	}
-	if err := k.Header.init(s, v, secret); err != nil {
+	x := newLabelExpander(s.Hash(), secret)
+	k := new(Keys)
+	if err := k.Packet.initFrom(s, p, x); err != nil {
+		return nil, err
+	}
+	if err := k.Header.initFrom(s, p, x); err != nil {
 		return nil, err
 	}
 	return k, nil
+}
+
+// checkSecret checks a suite, version and traffic secret before keys are
+// derived from them, and returns the version's labels.
+func checkSecret(s Suite, v protocol.Version, secret []byte) (versionParams, error) {
+	if err := s.check(); err != nil {
+		return versionParams{}, err
+	}
+	p, err := paramsFor(v)
+	if err != nil {
+		return versionParams{}, err
+	}
+	if len(secret) != s.Hash().Size() {
+		return versionParams{}, fmt.Errorf("protect: %d-byte secret for %v", len(secret), s)
+	}
+	return p, nil
 }
 
 // Protect seals a packet and then protects its header (RFC 9001, 5.3 and

@@ -4,7 +4,6 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"errors"
-	"fmt"
 	"slices"
 
 	"golang.org/x/crypto/chacha20poly1305"
@@ -39,18 +38,19 @@ func NewPacketKey(s Suite, v protocol.Version, secret []byte) (*PacketKey, error
 }
 
 func (k *PacketKey) init(s Suite, v protocol.Version, secret []byte) error {
-	if err := s.check(); err != nil {
-		return err
-	}
-	p, err := paramsFor(v)
+	p, err := checkSecret(s, v, secret)
 	if err != nil {
 		return err
 	}
-	if len(secret) != s.Hash().Size() {
-		return fmt.Errorf("protect: %d-byte secret for %v", len(secret), s)
-	}
-	key := expandLabel(s.Hash(), secret, p.labelKey, s.KeyLen())
-	copy(k.iv[:], expandLabel(s.Hash(), secret, p.labelIV, IVLen))
+	return k.initFrom(s, p, newLabelExpander(s.Hash(), secret))
+}
+
+// initFrom derives the key and IV with x, the expander of a checked
+// secret.
+func (k *PacketKey) initFrom(s Suite, p versionParams, x *labelExpander) error {
+	key := x.expand(p.labelKey, s.KeyLen())
+	copy(k.iv[:], x.expand(p.labelIV, IVLen))
+	var err error
 	k.aead, err = newAEAD(s, key)
 	return err
 }

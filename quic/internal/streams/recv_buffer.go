@@ -357,17 +357,41 @@ func (r *RecvBuffer) putBlock(b *[blockSize]byte) {
 // BlockPool recycles receive-buffer blocks among the streams of the
 // connections that share it (an endpoint's). It is safe for concurrent
 // use. Blocks a busy stream releases serve the next one without
-// allocation, and an idle connection holds none: what nobody takes back
-// goes with the next garbage collections.
+// allocation: up to blockPoolKept of them for good (a garbage collection,
+// frequent while handshakes run, empties a sync.Pool), the rest in a
+// sync.Pool, so an idle endpoint holds little.
 type BlockPool struct {
+	mu   sync.Mutex
+	kept []*[blockSize]byte
 	pool sync.Pool
 }
 
+// blockPoolKept bounds the blocks a BlockPool keeps through garbage
+// collections: 256 KiB.
+const blockPoolKept = 64
+
 func (p *BlockPool) get() *[blockSize]byte {
+	p.mu.Lock()
+	if n := len(p.kept); n > 0 {
+		b := p.kept[n-1]
+		p.kept = p.kept[:n-1]
+		p.mu.Unlock()
+		return b
+	}
+	p.mu.Unlock()
 	if b, ok := p.pool.Get().(*[blockSize]byte); ok {
 		return b
 	}
 	return new([blockSize]byte)
 }
 
-func (p *BlockPool) put(b *[blockSize]byte) { p.pool.Put(b) }
+func (p *BlockPool) put(b *[blockSize]byte) {
+	p.mu.Lock()
+	if len(p.kept) < blockPoolKept {
+		p.kept = append(p.kept, b)
+		p.mu.Unlock()
+		return
+	}
+	p.mu.Unlock()
+	p.pool.Put(b)
+}
