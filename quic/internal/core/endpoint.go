@@ -83,6 +83,8 @@ type Endpoint struct {
 	conns  map[protocol.ConnectionID]*Conn
 	// resetTokens maps the peers' stateless reset tokens to connections.
 	resetTokens map[[16]byte]*Conn
+	// resetGen derives our stateless reset tokens from cfg.ResetKey.
+	resetGen *token.ResetTokens
 	// handshakes counts server connections not yet past the handshake.
 	handshakes int
 	accepted   int
@@ -124,6 +126,7 @@ func NewEndpoint(cfg EndpointConfig) *Endpoint {
 	e := &Endpoint{cfg: cfg, rng: rand.NewChaCha8(cfg.Seed), conns: make(map[protocol.ConnectionID]*Conn),
 		resetTokens: make(map[[16]byte]*Conn)}
 	e.tokens = token.NewProtector(cfg.TokenKey, chachaReader{e.rng})
+	e.resetGen = token.NewResetTokens(&cfg.ResetKey)
 	return e
 }
 
@@ -149,7 +152,7 @@ func (e *Endpoint) newConnIDLocked() (protocol.ConnectionID, connid.ResetToken) 
 		e.rng.Read(b[:n])
 		cid := protocol.NewConnectionID(b[:n])
 		if _, taken := e.conns[cid]; !taken {
-			return cid, token.StatelessResetToken(&e.cfg.ResetKey, cid.Bytes())
+			return cid, e.resetGen.Token(cid.Bytes())
 		}
 	}
 }
@@ -471,7 +474,7 @@ func (e *Endpoint) statelessReset(now protocol.Time, d Datagram, dcid []byte, re
 	e.rng.Read(out[:size-16])
 	// Form a short header: fixed bit set, long header bit clear.
 	out[0] = out[0]&^0x80 | 0x40
-	tok := token.StatelessResetToken(&e.cfg.ResetKey, dcid)
+	tok := e.resetGen.Token(dcid)
 	copy(out[size-16:], tok[:])
 	e.StatelessResetsSent++
 	return Route{Kind: RouteReply, Reply: out}

@@ -11,6 +11,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
+	"hash"
 	"io"
 	"net/netip"
 	"time"
@@ -149,11 +150,28 @@ func consumeConnID(b []byte) (protocol.ConnectionID, []byte, bool) {
 // the connection ID"), so a restarted server with the same key can still
 // reset its old connections.
 func StatelessResetToken(key *[32]byte, cid []byte) [16]byte {
-	mac := hmac.New(sha256.New, key[:])
-	mac.Write([]byte("quicr stateless reset"))
-	mac.Write(cid)
+	return NewResetTokens(key).Token(cid)
+}
+
+// ResetTokens derives stateless reset tokens as StatelessResetToken does,
+// with one keyed HMAC for all of them: an endpoint makes one per
+// connection ID it issues. It is not safe for concurrent use.
+type ResetTokens struct {
+	mac hash.Hash
+}
+
+// NewResetTokens returns a generator for key.
+func NewResetTokens(key *[32]byte) *ResetTokens {
+	return &ResetTokens{mac: hmac.New(sha256.New, key[:])}
+}
+
+// Token returns the stateless reset token for cid.
+func (r *ResetTokens) Token(cid []byte) [16]byte {
+	r.mac.Reset()
+	r.mac.Write([]byte("quicr stateless reset"))
+	r.mac.Write(cid)
 	var sum [sha256.Size]byte
 	var tok [16]byte
-	copy(tok[:], mac.Sum(sum[:0]))
+	copy(tok[:], r.mac.Sum(sum[:0]))
 	return tok
 }
