@@ -308,17 +308,27 @@ func (e *Endpoint) dial(ctx context.Context, cfg *core.Config, remote netip.Addr
 	if conf.TokenStore != nil {
 		tok = conf.TokenStore.Pop(serverName)
 	}
-	e.mu.Lock()
 	select {
 	case <-e.closing:
-		e.mu.Unlock()
 		return nil, net.ErrClosed
 	default:
 	}
+	// Outside e.mu: the core endpoint locks for itself, and making the
+	// ClientHello (its key shares) must not hold up routing the datagrams
+	// of every other connection. Nothing reaches the new connection before
+	// its driver sends the first packet.
 	cc, err := e.core.Dial(e.now(), cfg, remote, e.socket().LocalAddr(), tok)
 	if err != nil {
-		e.mu.Unlock()
 		return nil, err
+	}
+	e.mu.Lock()
+	select {
+	case <-e.closing:
+		e.core.RemoveConn(cc)
+		e.mu.Unlock()
+		cc.Abandon()
+		return nil, net.ErrClosed
+	default:
 	}
 	c := newConn(e, cc, true)
 	c.tokenStore, c.serverName = conf.TokenStore, serverName
