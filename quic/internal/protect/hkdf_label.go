@@ -24,6 +24,10 @@ func expandLabel(h crypto.Hash, secret []byte, label string, length int) []byte 
 type labelExpander struct {
 	h   crypto.Hash
 	mac hash.Hash
+	// info and sum are scratch: on the stack they would escape through
+	// the hash.Hash interface on every call.
+	info [64]byte
+	sum  [64]byte
 }
 
 func newLabelExpander(h crypto.Hash, secret []byte) *labelExpander {
@@ -35,12 +39,10 @@ func (x *labelExpander) expand(label string, length int) []byte {
 	if length > x.h.Size() {
 		panic("protect: HKDF-Expand-Label output longer than one block")
 	}
-	var info [3 + len(tls13Prefix) + 255 + 2]byte
-	b := append(appendHkdfLabel(info[:0], label, length), 1)
+	b := append(appendHkdfLabel(x.info[:0], label, length), 1)
 	x.mac.Reset()
 	x.mac.Write(b)
-	var sum [64]byte
-	return append(make([]byte, 0, length), x.mac.Sum(sum[:0])[:length]...)
+	return append(make([]byte, 0, length), x.mac.Sum(x.sum[:0])[:length]...)
 }
 
 // NextSecret derives the secret of the next key phase from the current one
