@@ -110,34 +110,43 @@ func TestSimRebinding(t *testing.T) {
 }
 
 // hasPathChallenge decrypts a server datagram with the client's 1-RTT
-// read keys (a copy, so the client's state is untouched) and looks for
-// PATH_CHALLENGE.
+// read keys and looks for PATH_CHALLENGE.
 func hasPathChallenge(t *testing.T, c *Conn, dgram []byte) bool {
-	b := bytes.Clone(dgram)
-	keys := c.oneRTT // copy: opening must not rotate the client's keys
-	hdr := 1 + c.initialSCID.Len()
-	first, pnLen, trunc, err := keys.Unprotect(b, hdr)
-	if err != nil {
-		return false
+	frames, _ := openShort(t, c, dgram)
+	for _, f := range frames {
+		if _, ok := f.(*wire.PathChallengeFrame); ok {
+			return true
+		}
 	}
-	_ = first
+	return false
+}
+
+// openShort decrypts a datagram holding one 1-RTT packet from c's peer
+// with c's read keys (a copy, so c's state is untouched) and parses its
+// frames. ok is false if it does not open.
+func openShort(t *testing.T, c *Conn, dgram []byte) (frames []wire.Frame, ok bool) {
+	b := bytes.Clone(dgram)
+	keys := c.oneRTT // copy: opening must not rotate c's keys
+	hdr := 1 + c.initialSCID.Len()
+	_, pnLen, trunc, err := keys.Unprotect(b, hdr)
+	if err != nil {
+		return nil, false
+	}
 	pn := c.decodePN(protocol.SpaceAppData, trunc, pnLen)
 	payload, _, err := keys.Open(b, hdr+pnLen, uint64(pn))
 	if err != nil {
-		t.Logf("cannot decrypt server datagram: %v", err)
-		return false
+		t.Logf("cannot decrypt datagram: %v", err)
+		return nil, false
 	}
 	for len(payload) > 0 {
 		f, n, err := wire.ParseFrame(payload)
 		if err != nil {
-			return false
+			return frames, false
 		}
-		if _, ok := f.(*wire.PathChallengeFrame); ok {
-			return true
-		}
+		frames = append(frames, f)
 		payload = payload[n:]
 	}
-	return false
+	return frames, true
 }
 
 // TestLocalAddressChangedMigrationDisabled: with disable_active_migration
