@@ -3,8 +3,6 @@ package core
 import (
 	"time"
 
-	"github.com/quicr/quicr/quic/internal/packet"
-	"github.com/quicr/quicr/quic/internal/protect"
 	"github.com/quicr/quicr/quic/internal/protocol"
 	"github.com/quicr/quicr/quic/internal/wire"
 )
@@ -79,27 +77,15 @@ func (c *Conn) buildPMTUProbe(now protocol.Time, out []byte, size int) int {
 	if len(out) < size {
 		return 0
 	}
-	sp := &c.spaces[protocol.SpaceAppData]
 	c.maybeSkipPN()
-	p := builtPacket{pt: protocol.Packet1RTT, lengthOffset: -1, pn: sp.nextPN, padded: true, pmtuProbe: true}
-	largestAcked := int64(-1)
-	if l, ok := c.loss.LargestAcked(protocol.SpaceAppData); ok {
-		largestAcked = int64(l)
+	n := c.buildPaddedPacket(now, out, size, c.remoteCIDs.Current(), builtPacket{pmtuProbe: true}, func(b []byte, log *frameLog) []byte {
+		log.add(logPing)
+		return append(b, wire.FrameTypePing)
+	})
+	if n > 0 {
+		c.pmtud.probeSize = size
 	}
-	p.pnLen = packet.PacketNumberLen(int64(p.pn), largestAcked)
-	b := packet.AppendShortHeader(out[:0:size], c.remoteCIDs.Current(), int64(p.pn), p.pnLen, false, false)
-	p.pnOffset = len(b) - p.pnLen
-	b = append(b, wire.FrameTypePing)
-	b = b[:size-protect.TagLen]
-	clear(b[p.pnOffset+p.pnLen+1:])
-	p.ackEliciting = true
-	p.log = c.newLog()
-	p.log.add(logPing)
-	p.end = len(b)
-	sp.nextPN++
-	c.pmtud.probeSize = size
-	c.sealPacket(now, out, &p)
-	return size
+	return n
 }
 
 // onPMTUProbeAcked raises the datagram size to an acknowledged probe's.

@@ -4,8 +4,6 @@ import (
 	"net/netip"
 
 	"github.com/quicr/quicr/quic/internal/connid"
-	"github.com/quicr/quicr/quic/internal/packet"
-	"github.com/quicr/quicr/quic/internal/protect"
 	"github.com/quicr/quicr/quic/internal/protocol"
 	"github.com/quicr/quicr/quic/internal/tparams"
 	"github.com/quicr/quicr/quic/internal/wire"
@@ -85,29 +83,17 @@ func (c *Conn) startPreferredMigration(now protocol.Time) {
 // padded to 1200 bytes (RFC 9000, 8.2.1), with the new path's connection
 // ID.
 func (c *Conn) buildProbeChallenge(now protocol.Time, out []byte) int {
-	sp := &c.spaces[protocol.SpaceAppData]
-	limit := min(len(out), protocol.MinInitialDatagramSize)
-	p := builtPacket{pt: protocol.Packet1RTT, lengthOffset: -1, pn: sp.nextPN, padded: true}
-	largestAcked := int64(-1)
-	if l, ok := c.loss.LargestAcked(protocol.SpaceAppData); ok {
-		largestAcked = int64(l)
+	size := min(len(out), protocol.MinInitialDatagramSize)
+	n := c.buildPaddedPacket(now, out, size, c.probe.dcid, builtPacket{}, func(b []byte, _ *frameLog) []byte {
+		f := wire.PathChallengeFrame{Data: c.probe.challenge}
+		return f.Append(b)
+	})
+	if n > 0 {
+		c.probe.needed = false
+		c.probe.sent++
+		c.probe.deadline = now.Add(c.loss.RTT().PTO(false))
 	}
-	p.pnLen = packet.PacketNumberLen(int64(p.pn), largestAcked)
-	b := packet.AppendShortHeader(out[:0:limit], c.probe.dcid, int64(p.pn), p.pnLen, false, false)
-	p.pnOffset = len(b) - p.pnLen
-	f := wire.PathChallengeFrame{Data: c.probe.challenge}
-	b = f.Append(b)
-	b = b[:limit-protect.TagLen]
-	clear(b[p.pnOffset+p.pnLen+f.Len():])
-	p.ackEliciting = true
-	p.log = c.newLog()
-	p.end = len(b)
-	sp.nextPN++
-	c.probe.needed = false
-	c.probe.sent++
-	c.probe.deadline = now.Add(c.loss.RTT().PTO(false))
-	c.sealPacket(now, out, &p)
-	return limit
+	return n
 }
 
 // onProbeResponse completes the validation: the connection moves to the

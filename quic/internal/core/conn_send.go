@@ -682,38 +682,56 @@ func (c *Conn) maybeSkipPN() {
 	}
 }
 
-// buildPathResponse writes a datagram holding one 1-RTT packet with
-// PATH_RESPONSE, padded to 1200 bytes (RFC 9000, 8.2.2), and returns its
-// size.
-func (c *Conn) buildPathResponse(now protocol.Time, out []byte) int {
+// buildPaddedPacket writes a datagram of size bytes holding one 1-RTT
+// packet to dcid: the frames that frames appends (logging them), then
+// PADDING. Probes and path validation use it (RFC 9000, 8.2.1 and 14.4).
+// It returns the size, or 0 having sent nothing if out is too small or the
+// frames leave no room for the tag.
+func (c *Conn) buildPaddedPacket(now protocol.Time, out []byte, size int, dcid protocol.ConnectionID, p builtPacket, frames func(b []byte, log *frameLog) []byte) int {
+	if len(out) < size {
+		return 0
+	}
 	sp := &c.spaces[protocol.SpaceAppData]
-	limit := min(len(out), protocol.MinInitialDatagramSize)
-	p := builtPacket{pt: protocol.Packet1RTT, lengthOffset: -1, pn: sp.nextPN, padded: true}
+	p.pt, p.lengthOffset, p.pn, p.padded, p.ackEliciting = protocol.Packet1RTT, -1, sp.nextPN, true, true
 	largestAcked := int64(-1)
 	if l, ok := c.loss.LargestAcked(protocol.SpaceAppData); ok {
 		largestAcked = int64(l)
 	}
 	p.pnLen = packet.PacketNumberLen(int64(p.pn), largestAcked)
-	b := packet.AppendShortHeader(out[:0:limit], c.remoteCIDs.Current(), int64(p.pn), p.pnLen, false, false)
+	b := packet.AppendShortHeader(out[:0:size], dcid, int64(p.pn), p.pnLen, false, false)
 	p.pnOffset = len(b) - p.pnLen
-	f := wire.PathResponseFrame{Data: c.pathResponseData}
-	b = f.Append(b)
-	if op := &c.offPathChallenge; !c.isClient && (op.to != c.pathResponseTo || !op.sent && !op.validated) {
-		*op = offPathChallenge{to: c.pathResponseTo, sent: true}
-		c.rng.Read(op.data[:])
-		ch := wire.PathChallengeFrame{Data: op.data}
-		b = ch.Append(b)
-	}
-	pad := limit - protect.TagLen - len(b)
+	p.log = c.newLog()
+	b = frames(b, &p.log)
+	pad := size - protect.TagLen - len(b)
 	if pad < 0 {
+		c.recycleLog(p.log)
 		return 0
 	}
 	b = append(b, make([]byte, pad)...)
-	p.ackEliciting = true
-	p.log = c.newLog()
 	p.end = len(b)
 	sp.nextPN++
-	c.pathResponseNeeded = false
 	c.sealPacket(now, out, &p)
-	return p.end + protect.TagLen
+	return size
+}
+
+// buildPathResponse writes a datagram holding one 1-RTT packet with
+// PATH_RESPONSE, padded to 1200 bytes (RFC 9000, 8.2.2), and returns its
+// size.
+func (c *Conn) buildPathResponse(now protocol.Time, out []byte) int {
+	size := min(len(out), protocol.MinInitialDatagramSize)
+	n := c.buildPaddedPacket(now, out, size, c.remoteCIDs.Current(), builtPacket{}, func(b []byte, _ *frameLog) []byte {
+		f := wire.PathResponseFrame{Data: c.pathResponseData}
+		b = f.Append(b)
+		if op := &c.offPathChallenge; !c.isClient && (op.to != c.pathResponseTo || !op.sent && !op.validated) {
+			*op = offPathChallenge{to: c.pathResponseTo, sent: true}
+			c.rng.Read(op.data[:])
+			ch := wire.PathChallengeFrame{Data: op.data}
+			b = ch.Append(b)
+		}
+		return b
+	})
+	if n > 0 {
+		c.pathResponseNeeded = false
+	}
+	return n
 }
