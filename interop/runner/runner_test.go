@@ -11,24 +11,8 @@ import (
 // client and server. It needs root (mount namespaces, AF_PACKET capture,
 // UDP 443) and builds quic-go's interop endpoints with scripts/peers.sh.
 func TestQuicGoInterop(t *testing.T) {
-	if testing.Short() {
-		t.Skip("interop runs real endpoints; skipped in -short mode")
-	}
-	r, err := New(Options{Logf: t.Logf, Seed: 1})
-	if errors.Is(err, ErrUnavailable) {
-		t.Skipf("interop runner unavailable here: %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	ep, err := ResolveEndpoint("quic-go")
-	if errors.Is(err, ErrPeerUnavailable) {
-		t.Skipf("quic-go's sources cannot be fetched here: %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newTestRunner(t, 1)
+	ep := quicGoEndpoint(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	for _, name := range []string{"handshake", "transfer", "retry", "resumption"} {
@@ -48,17 +32,7 @@ func TestQuicGoInterop(t *testing.T) {
 // cases quic-go supports with quicr against quic-go in both directions.
 // Like TestQuicGoInterop it needs root.
 func TestQuicrInterop(t *testing.T) {
-	if testing.Short() {
-		t.Skip("interop runs real endpoints; skipped in -short mode")
-	}
-	r, err := New(Options{Logf: t.Logf, Seed: 2})
-	if errors.Is(err, ErrUnavailable) {
-		t.Skipf("interop runner unavailable here: %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := newTestRunner(t, 2)
 	quicr, err := ResolveEndpoint("quicr")
 	if err != nil {
 		t.Fatal(err)
@@ -78,16 +52,44 @@ func TestQuicrInterop(t *testing.T) {
 		}
 		run(quicr, quicr, tc)
 	}
-	quicgo, err := ResolveEndpoint("quic-go")
+	quicgo := quicGoEndpoint(t)
+	for _, name := range []string{"handshake", "transfer", "retry", "resumption", "zerortt", "http3", "keyupdate", "ipv6"} {
+		tc := TestCaseByName(name)
+		run(quicr, quicgo, tc)
+		run(quicgo, quicr, tc)
+	}
+}
+
+// newTestRunner returns a runner closed with the test. It skips only where
+// the runner truly cannot work (-short, not root, no mount namespaces or
+// their tools); any other error fails the test.
+func newTestRunner(t *testing.T, seed uint64) *Runner {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("interop runs real endpoints; skipped in -short mode")
+	}
+	r, err := New(Options{Logf: t.Logf, Seed: seed})
+	if errors.Is(err, ErrUnavailable) {
+		t.Skipf("interop runner unavailable here: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// quicGoEndpoint builds quic-go's interop endpoints. It skips only when
+// their sources cannot be fetched (no module proxy, empty cache); a build
+// failure fails the test.
+func quicGoEndpoint(t *testing.T) Endpoint {
+	t.Helper()
+	ep, err := ResolveEndpoint("quic-go")
 	if errors.Is(err, ErrPeerUnavailable) {
 		t.Skipf("quic-go's sources cannot be fetched here: %v", err)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"handshake", "transfer", "retry", "resumption", "zerortt", "http3", "keyupdate", "ipv6"} {
-		tc := TestCaseByName(name)
-		run(quicr, quicgo, tc)
-		run(quicgo, quicr, tc)
-	}
+	return ep
 }
