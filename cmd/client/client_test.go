@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -14,12 +12,12 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
+	"github.com/quicr/quicr/cmd/internal/cmdtest"
 	"github.com/quicr/quicr/quic"
 )
 
@@ -114,78 +112,6 @@ func TestSummary(t *testing.T) {
 	}
 }
 
-// build builds the client and the server commands.
-func build(t *testing.T) (client, server string) {
-	t.Helper()
-	dir := t.TempDir()
-	client, server = filepath.Join(dir, "client"), filepath.Join(dir, "server")
-	for _, b := range [][2]string{{client, "."}, {server, "../server"}} {
-		out, err := exec.Command("go", "build", "-o", b[0], b[1]).CombinedOutput()
-		if err != nil {
-			t.Fatalf("go build %s: %v\n%s", b[1], err, out)
-		}
-	}
-	return client, server
-}
-
-// runnerEnv is the environment of a runner-mode endpoint.
-func runnerEnv(role, testcase, requests string) []string {
-	return append(os.Environ(), "ROLE="+role, "TESTCASE="+testcase, "REQUESTS="+requests, "SSLKEYLOGFILE=", "QLOGDIR=")
-}
-
-// bareEnv is an environment without the runner's variables.
-func bareEnv() []string {
-	return append(os.Environ(), "ROLE=", "TESTCASE=", "REQUESTS=", "SSLKEYLOGFILE=", "QLOGDIR=")
-}
-
-var servingRE = regexp.MustCompile(`serving .* on (\S+),`)
-
-// startServer runs the server binary on a loopback port and returns its
-// address. It stops with SIGTERM when the test ends.
-func startServer(t *testing.T, bin string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(bin, append([]string{"--listen", "127.0.0.1:0"}, args...)...)
-	cmd.Env = bareEnv()
-	dieWithTest(cmd)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	addrCh := make(chan string, 1)
-	logDone := make(chan struct{})
-	var log strings.Builder
-	go func() {
-		defer close(logDone)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			log.WriteString(sc.Text() + "\n")
-			if m := servingRE.FindStringSubmatch(sc.Text()); m != nil {
-				addrCh <- m[1]
-			}
-		}
-		io.Copy(io.Discard, stderr)
-	}()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		<-logDone
-		if err := cmd.Wait(); err != nil {
-			t.Errorf("server: %v\n%s", err, log.String())
-		}
-	})
-	select {
-	case a := <-addrCh:
-		return a
-	case <-logDone:
-		t.Fatalf("server exited:\n%s", log.String())
-	case <-time.After(10 * time.Second):
-		t.Fatal("server did not start")
-	}
-	return ""
-}
-
 // runClient runs the client binary and returns its exit code, stdout and
 // stderr.
 func runClient(t *testing.T, bin string, env []string, args ...string) (int, string, string) {
@@ -245,17 +171,6 @@ func checkDownloads(t *testing.T, dir string, files map[string][]byte) {
 	}
 }
 
-// checkQlog checks that dir holds n qlog files named *suffix. Their
-// content is not checked: the quic package flushes a trace only when the
-// connection has drained, which Endpoint.Close cuts short.
-func checkQlog(t *testing.T, dir, suffix string, n int) {
-	t.Helper()
-	ms, err := filepath.Glob(filepath.Join(dir, "*"+suffix))
-	if err != nil || len(ms) != n {
-		t.Errorf("qlog files %v, %v; want %d", ms, err, n)
-	}
-}
-
 func urls(addr string, names ...string) []string {
 	var us []string
 	for _, n := range names {
@@ -266,11 +181,11 @@ func urls(addr string, names ...string) []string {
 }
 
 func TestBinary(t *testing.T) {
-	client, server := build(t)
+	client, server := cmdtest.Build(t, "client", "."), cmdtest.Build(t, "server", "../server")
 	t.Run("unsupported", func(t *testing.T) {
 		for _, tc := range []string{"connectionmigration", "amber-wind-song"} {
 			start := time.Now()
-			code, _, stderr := runClient(t, client, runnerEnv("client", tc, "https://server4:443/x"))
+			code, _, stderr := runClient(t, client, cmdtest.RunnerEnv("client", tc, "https://server4:443/x"))
 			if code != exitUnsupported {
 				t.Errorf("TESTCASE=%s: exit status %d, want 127\n%s", tc, code, stderr)
 			}
@@ -280,7 +195,7 @@ func TestBinary(t *testing.T) {
 		}
 	})
 	t.Run("help", func(t *testing.T) {
-		code, stdout, _ := runClient(t, client, bareEnv(), "--help")
+		code, stdout, _ := runClient(t, client, cmdtest.BareEnv(), "--help")
 		if code != 0 {
 			t.Fatalf("--help: exit status %d", code)
 		}
@@ -305,12 +220,12 @@ func TestBinary(t *testing.T) {
 		out := t.TempDir()
 		two := map[string][]byte{names[0]: files[names[0]], names[1]: files[names[1]]}
 		qlogDir := filepath.Join(t.TempDir(), "qlog")
-		code, stdout, stderr := runClient(t, client, bareEnv(), append([]string{"--insecure", "--out", out, "--qlog-dir", qlogDir}, urls(addr, names[0], names[1])...)...)
+		code, stdout, stderr := runClient(t, client, cmdtest.BareEnv(), append([]string{"--insecure", "--out", out, "--qlog-dir", qlogDir}, urls(addr, names[0], names[1])...)...)
 		if code != 0 {
 			t.Fatalf("exit status %d\n%s", code, stderr)
 		}
 		checkDownloads(t, out, two)
-		checkQlog(t, qlogDir, "_client.sqlog", 1)
+		cmdtest.CheckQlog(t, qlogDir, "_client.sqlog", 1)
 		if !regexp.MustCompile(`(?m)^total: 2 of 2 files, .* MB/s .* Mbit/s$`).MatchString(stdout) {
 			t.Errorf("no total in the summary:\n%s", stdout)
 		}
@@ -322,14 +237,14 @@ func TestBinary(t *testing.T) {
 	})
 	t.Run("verification", func(t *testing.T) {
 		// Without --insecure the self-signed certificate is refused.
-		code, _, stderr := runClient(t, client, bareEnv(), "--out", t.TempDir(), urls(addr, names[0])[0])
+		code, _, stderr := runClient(t, client, cmdtest.BareEnv(), "--out", t.TempDir(), urls(addr, names[0])[0])
 		if code != 1 || !strings.Contains(stderr, "certificate") {
 			t.Errorf("exit status %d, want 1 and a certificate error:\n%s", code, stderr)
 		}
 	})
 	t.Run("missing file", func(t *testing.T) {
 		out := t.TempDir()
-		code, _, stderr := runClient(t, client, bareEnv(), append([]string{"-k", "-o", out}, urls(addr, names[0], "no-such-file")...)...)
+		code, _, stderr := runClient(t, client, cmdtest.BareEnv(), append([]string{"-k", "-o", out}, urls(addr, names[0], "no-such-file")...)...)
 		if code != 1 || !strings.Contains(stderr, "no-such-file") {
 			t.Errorf("exit status %d, want 1 naming the file:\n%s", code, stderr)
 		}
@@ -350,7 +265,7 @@ func TestBinary(t *testing.T) {
 	for _, r := range runner {
 		t.Run("runner "+r.testcase, func(t *testing.T) {
 			out := t.TempDir()
-			env := runnerEnv("client", r.testcase, strings.Join(urls(addr, names...), " "))
+			env := cmdtest.RunnerEnv("client", r.testcase, strings.Join(urls(addr, names...), " "))
 			code, _, stderr := runClient(t, client, env, "--out", out, "--verbose")
 			if code != 0 {
 				t.Fatalf("exit status %d\n%s", code, stderr)
@@ -369,7 +284,7 @@ func TestBinary(t *testing.T) {
 	t.Run("runner zerortt", func(t *testing.T) {
 		zr := startServer(t, server, "--www", www, "--0rtt")
 		out := t.TempDir()
-		code, _, stderr := runClient(t, client, runnerEnv("client", "zerortt", strings.Join(urls(zr, names...), " ")), "--out", out)
+		code, _, stderr := runClient(t, client, cmdtest.RunnerEnv("client", "zerortt", strings.Join(urls(zr, names...), " ")), "--out", out)
 		if code != 0 {
 			t.Fatalf("exit status %d\n%s", code, stderr)
 		}
@@ -381,10 +296,17 @@ func TestBinary(t *testing.T) {
 	t.Run("runner v2", func(t *testing.T) {
 		v2 := startServer(t, server, "--www", www, "--versions", "v2,v1")
 		out := t.TempDir()
-		code, _, stderr := runClient(t, client, runnerEnv("client", "v2", urls(v2, names[2])[0]), "--out", out)
+		code, _, stderr := runClient(t, client, cmdtest.RunnerEnv("client", "v2", urls(v2, names[2])[0]), "--out", out)
 		if code != 0 || !strings.Contains(stderr, "v2, hq-interop") {
 			t.Fatalf("exit status %d, want 0 on a v2 connection\n%s", code, stderr)
 		}
 		checkDownloads(t, out, map[string][]byte{names[2]: files[names[2]]})
 	})
+}
+
+// startServer runs the server binary on a loopback port with args, as in
+// manual mode.
+func startServer(t *testing.T, bin string, args ...string) string {
+	t.Helper()
+	return cmdtest.StartServer(t, bin, cmdtest.BareEnv(), append([]string{"--listen", "127.0.0.1:0"}, args...)...)
 }

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
-	"github.com/quicr/quicr/cmd/internal/cmdutil"
-	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -15,14 +12,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/quicr/quicr/certs"
+	"github.com/quicr/quicr/cmd/internal/cmdtest"
+	"github.com/quicr/quicr/cmd/internal/cmdutil"
 	"github.com/quicr/quicr/interop/hq"
 	"github.com/quicr/quicr/quic"
 )
@@ -128,29 +125,13 @@ func addrString(ap netip.AddrPort) string {
 	return ap.String()
 }
 
-// buildServer builds the server command into a temporary directory.
-func buildServer(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "server")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// runnerEnv is the environment of a runner-mode endpoint.
-func runnerEnv(role, testcase string) []string {
-	return append(os.Environ(), "ROLE="+role, "TESTCASE="+testcase, "REQUESTS=", "SSLKEYLOGFILE=", "QLOGDIR=")
-}
-
 func TestBinary(t *testing.T) {
-	bin := buildServer(t)
+	bin := cmdtest.Build(t, "server", ".")
 	t.Run("unsupported", func(t *testing.T) {
 		for _, tc := range []string{"keyupdate", "pale-blue-dot"} {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			cmd := exec.CommandContext(ctx, bin)
-			cmd.Env = runnerEnv("server", tc)
+			cmd.Env = cmdtest.RunnerEnv("server", tc, "")
 			start := time.Now()
 			out, err := cmd.CombinedOutput()
 			cancel()
@@ -187,7 +168,7 @@ func TestBinary(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(www, "f"), body, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		addr := startServer(t, bin, nil, "--listen", "[::]:0", "--www", www)
+		addr := cmdtest.StartServer(t, bin, nil, "--listen", "[::]:0", "--www", www)
 		_, port, _ := net.SplitHostPort(addr)
 		for _, host := range []string{"127.0.0.1", "::1"} {
 			c := dial(t, net.JoinHostPort(host, port), nil)
@@ -205,10 +186,10 @@ func TestBinary(t *testing.T) {
 			t.Fatal(err)
 		}
 		qlogDir := filepath.Join(t.TempDir(), "qlog") + "/"
-		t.Cleanup(func() { checkQlog(t, qlogDir, "_server.sqlog", 2) }) // after the server stopped
-		env := runnerEnv("server", "resumption")
+		t.Cleanup(func() { cmdtest.CheckQlog(t, qlogDir, "_server.sqlog", 2) }) // after the server stopped
+		env := cmdtest.RunnerEnv("server", "resumption", "")
 		env = append(env, "SSLKEYLOGFILE="+keylog, "QLOGDIR="+qlogDir)
-		addr := startServer(t, bin, env, "--listen", "127.0.0.1:0", "--www", www,
+		addr := cmdtest.StartServer(t, bin, env, "--listen", "127.0.0.1:0", "--www", www,
 			"--cert", filepath.Join(certDir, certs.CertFile), "--key", filepath.Join(certDir, certs.KeyFile))
 		cache := tls.NewLRUClientSessionCache(4)
 		for i, wantResumed := range []bool{false, true} {
@@ -231,17 +212,6 @@ func TestBinary(t *testing.T) {
 	})
 }
 
-// checkQlog checks that dir holds n qlog files named *suffix. Their
-// content is not checked: the quic package flushes a trace only when the
-// connection has drained, which Endpoint.Close cuts short.
-func checkQlog(t *testing.T, dir, suffix string, n int) {
-	t.Helper()
-	ms, err := filepath.Glob(filepath.Join(dir, "*"+suffix))
-	if err != nil || len(ms) != n {
-		t.Errorf("qlog files %v, %v; want %d", ms, err, n)
-	}
-}
-
 // runnerCerts writes a certificate chain as the runner's certs.sh does,
 // with openssl's "EC PARAMETERS" block before the key.
 func runnerCerts(t *testing.T) string {
@@ -258,55 +228,6 @@ func runnerCerts(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dir
-}
-
-var servingRE = regexp.MustCompile(`serving .* on (\S+),`)
-
-// startServer runs the server binary and returns the address it listens
-// on. The server stops with SIGTERM, and must exit 0, when the test ends.
-func startServer(t *testing.T, bin string, env []string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = env
-	dieWithTest(cmd)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	addrCh := make(chan string, 1)
-	logDone := make(chan struct{})
-	var log strings.Builder
-	go func() {
-		defer close(logDone)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			log.WriteString(sc.Text() + "\n")
-			if m := servingRE.FindStringSubmatch(sc.Text()); m != nil {
-				addrCh <- m[1]
-			}
-		}
-		io.Copy(io.Discard, stderr)
-	}()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		<-logDone
-		if err := cmd.Wait(); err != nil {
-			t.Errorf("server: %v\n%s", err, log.String())
-		}
-		t.Logf("server log:\n%s", log.String())
-	})
-	select {
-	case a := <-addrCh:
-		return a
-	case <-logDone:
-		t.Fatalf("server exited:\n%s", log.String())
-	case <-time.After(10 * time.Second):
-		t.Fatal("server did not start")
-	}
-	return ""
 }
 
 // dial connects to the server without verifying its certificate.
