@@ -2,6 +2,7 @@ package quic
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"testing"
@@ -14,56 +15,69 @@ import (
 func BenchmarkThroughput(b *testing.B) {
 	for _, size := range []int{1 << 20, 16 << 20, 64 << 20, 1 << 30} {
 		b.Run(sizeName(size), func(b *testing.B) {
-			stls, ctls := testTLS(b)
-			srv, err := Listen("127.0.0.1:0", stls, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
+			srv, ctls := downloadServer(b, nil, size)
 			defer srv.Close()
-			chunk := make([]byte, 1<<20)
-			go func() {
-				c, err := srv.Accept(context.Background())
-				if err != nil {
-					return
-				}
-				for {
-					s, err := c.AcceptStream(context.Background())
-					if err != nil {
-						return
-					}
-					go func() {
-						io.Copy(io.Discard, &s.RecvStream)
-						for left := size; left > 0; left -= len(chunk) {
-							if _, err := s.Write(chunk[:min(left, len(chunk))]); err != nil {
-								return
-							}
-						}
-						s.Close()
-					}()
-				}
-			}()
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 			defer cancel()
-			c, err := Dial(ctx, srv.Addr().String(), ctls, nil)
+			runDownloads(b, ctx, srv.Addr().String(), ctls, nil, size)
+		})
+	}
+}
+
+// downloadServer listens on loopback with conf and answers every stream,
+// once its request's FIN has arrived, with size bytes and a FIN.
+func downloadServer(b *testing.B, conf *Config, size int) (*Endpoint, *tls.Config) {
+	stls, ctls := testTLS(b)
+	srv, err := Listen("127.0.0.1:0", stls, conf)
+	if err != nil {
+		b.Fatal(err)
+	}
+	chunk := make([]byte, 1<<20)
+	go func() {
+		c, err := srv.Accept(context.Background())
+		if err != nil {
+			return
+		}
+		for {
+			s, err := c.AcceptStream(context.Background())
 			if err != nil {
-				b.Fatal(err)
+				return
 			}
-			defer c.CloseWithError(0, "")
-			buf := make([]byte, 1<<20)
-			b.SetBytes(int64(size))
-			b.ReportAllocs()
-			for b.Loop() {
-				s, err := c.OpenStreamSync(ctx)
-				if err != nil {
-					b.Fatal(err)
+			go func() {
+				io.Copy(io.Discard, &s.RecvStream)
+				for left := size; left > 0; left -= len(chunk) {
+					if _, err := s.Write(chunk[:min(left, len(chunk))]); err != nil {
+						return
+					}
 				}
 				s.Close()
-				n, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{&s.RecvStream}, buf)
-				if err != nil || n != int64(size) {
-					b.Fatalf("read %d of %d bytes: %v", n, size, err)
-				}
-			}
-		})
+			}()
+		}
+	}()
+	return srv, ctls
+}
+
+// runDownloads dials addr and makes b.N downloads of size bytes, each on a
+// stream of its own, reporting throughput and allocations.
+func runDownloads(b *testing.B, ctx context.Context, addr string, ctls *tls.Config, conf *Config, size int) {
+	c, err := Dial(ctx, addr, ctls, conf)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.CloseWithError(0, "")
+	buf := make([]byte, 1<<20)
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := c.OpenStreamSync(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+		n, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{&s.RecvStream}, buf)
+		if err != nil || n != int64(size) {
+			b.Fatalf("read %d of %d bytes: %v", n, size, err)
+		}
 	}
 }
 

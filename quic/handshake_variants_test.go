@@ -2,13 +2,10 @@ package quic
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/quicr/quicr/qlog"
-	"github.com/quicr/quicr/qlog/qlogread"
 )
 
 // TestLoopbackRetryAndVersions runs handshakes over loopback that take a
@@ -70,23 +67,16 @@ func TestLoopbackRetryAndVersions(t *testing.T) {
 func receivedPacketTypes(t *testing.T, dir string) (map[qlog.PacketType]int, []string) {
 	t.Helper()
 	counts := map[qlog.PacketType]int{}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.sqlog"))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr, err := qlogread.Parse(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range tr.Find("transport:packet_received") {
+	var names []string
+	for _, f := range readTraces(t, dir) {
+		names = append(names, f.name)
+		for _, e := range f.trace.Find("transport:packet_received") {
 			if pt, ok := e.String("header.packet_type"); ok {
 				counts[qlog.PacketType(pt)]++
 			}
 		}
 	}
-	return counts, files
+	return counts, names
 }
 
 // notifyingTokenStore signals each token stored.

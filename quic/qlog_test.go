@@ -18,29 +18,10 @@ import (
 func TestQlogLoopback(t *testing.T) {
 	dir := t.TempDir()
 	conf := &Config{Tracer: qlog.DirTracer(dir)}
-	stls, ctls := testTLS(t)
-	srv, err := Listen("127.0.0.1:0", stls, conf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, ctls := echoServer(t, conf)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	go func() {
-		c, err := srv.Accept(ctx)
-		if err != nil {
-			return
-		}
-		s, err := c.AcceptStream(ctx)
-		if err != nil {
-			return
-		}
-		io.Copy(&s.SendStream, &s.RecvStream)
-		s.Close()
-	}()
-	cli, err := Listen("127.0.0.1:0", nil, conf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cli := listenClient(t, conf)
 	c, err := cli.Dial(ctx, srv.Addr().String(), ctls, conf)
 	if err != nil {
 		t.Fatal(err)
@@ -66,30 +47,48 @@ func TestQlogLoopback(t *testing.T) {
 	// Closing both endpoints ends every connection and flushes the traces.
 	cli.Close()
 	srv.Close()
-	files, _ := filepath.Glob(filepath.Join(dir, "*.sqlog"))
+	files := readTraces(t, dir)
 	if len(files) != 2 {
-		t.Fatalf("trace files %v, want a client and a server trace", files)
+		t.Fatalf("%d trace files, want a client and a server trace", len(files))
 	}
 	for _, f := range files {
-		b, err := os.ReadFile(f)
+		for _, p := range qlogcheck.Check(f.name, f.raw) {
+			if !p.Warning {
+				t.Errorf("%s: %v", f.name, p)
+			}
+		}
+		for _, ev := range []string{"security:key_updated", "connectivity:connection_closed", "transport:packet_sent"} {
+			if f.trace.Find(ev) == nil {
+				t.Errorf("%s: no %s event", f.name, ev)
+			}
+		}
+	}
+}
+
+// traceFile is one qlog file a test's Tracer wrote.
+type traceFile struct {
+	name  string // base name: <odcid>_<role>.sqlog
+	raw   []byte
+	trace *qlogread.Trace
+}
+
+// readTraces reads and parses every .sqlog file in dir.
+func readTraces(t testing.TB, dir string) []traceFile {
+	t.Helper()
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.sqlog"))
+	var files []traceFile
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
-		}
-		for _, p := range qlogcheck.Check(filepath.Base(f), b) {
-			if !p.Warning {
-				t.Errorf("%s: %v", filepath.Base(f), p)
-			}
 		}
 		tr, err := qlogread.Parse(b)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: %v", filepath.Base(p), err)
 		}
-		for _, ev := range []string{"security:key_updated", "connectivity:connection_closed", "transport:packet_sent"} {
-			if tr.Find(ev) == nil {
-				t.Errorf("%s: no %s event", filepath.Base(f), ev)
-			}
-		}
+		files = append(files, traceFile{name: filepath.Base(p), raw: b, trace: tr})
 	}
+	return files
 }
 
 // BenchmarkTracing compares a 100 MB transfer with tracing off and on.
@@ -105,51 +104,10 @@ func BenchmarkTracing(b *testing.B) {
 				dir := b.TempDir()
 				conf.Tracer = qlog.DirTracer(dir)
 			}
-			stls, ctls := testTLS(b)
-			srv, err := Listen("127.0.0.1:0", stls, conf)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer srv.Close()
 			const size = 100 << 20
-			chunk := make([]byte, 1<<20)
-			go func() {
-				c, err := srv.Accept(context.Background())
-				if err != nil {
-					return
-				}
-				for {
-					s, err := c.AcceptStream(context.Background())
-					if err != nil {
-						return
-					}
-					go func() {
-						io.Copy(io.Discard, &s.RecvStream)
-						for left := size; left > 0; left -= len(chunk) {
-							if _, err := s.Write(chunk); err != nil {
-								return
-							}
-						}
-						s.Close()
-					}()
-				}
-			}()
-			ctx := context.Background()
-			c, err := Dial(ctx, srv.Addr().String(), ctls, conf)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer c.CloseWithError(0, "")
-			buf := make([]byte, 1<<20)
-			b.SetBytes(size)
-			b.ReportAllocs()
-			for b.Loop() {
-				s, _ := c.OpenStreamSync(ctx)
-				s.Close()
-				if n, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{&s.RecvStream}, buf); err != nil || n != size {
-					b.Fatalf("%d bytes: %v", n, err)
-				}
-			}
+			srv, ctls := downloadServer(b, conf, size)
+			defer srv.Close()
+			runDownloads(b, context.Background(), srv.Addr().String(), ctls, conf, size)
 		})
 	}
 }

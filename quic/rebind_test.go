@@ -7,15 +7,12 @@ import (
 	"errors"
 	"io"
 	"net"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/quicr/quicr/qlog"
-	"github.com/quicr/quicr/qlog/qlogread"
 )
 
 // TestLoopbackRebind: a client endpoint moves to a new socket in the
@@ -97,18 +94,10 @@ func TestLoopbackRebind(t *testing.T) {
 	// Each side sent a PATH_CHALLENGE (the client probing its new path,
 	// the server validating the client's new address), and the client's
 	// 1-RTT packets used two connection IDs.
-	files, _ := filepath.Glob(filepath.Join(dir, "*.sqlog"))
+	files := readTraces(t, dir)
 	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr, err := qlogread.Parse(b)
-		if err != nil {
-			t.Fatal(err)
-		}
 		challenges, dcids := 0, map[string]bool{}
-		for _, e := range tr.Find("transport:packet_sent") {
+		for _, e := range f.trace.Find("transport:packet_sent") {
 			if pt, _ := e.String("header.packet_type"); pt == "1RTT" {
 				d, _ := e.String("header.dcid")
 				dcids[d] = true
@@ -118,14 +107,14 @@ func TestLoopbackRebind(t *testing.T) {
 			}
 		}
 		if challenges == 0 {
-			t.Errorf("%s: no PATH_CHALLENGE sent", filepath.Base(f))
+			t.Errorf("%s: no PATH_CHALLENGE sent", f.name)
 		}
-		if strings.HasSuffix(f, "_client.sqlog") && len(dcids) < 2 {
-			t.Errorf("%s: 1-RTT packets used connection IDs %v, want a new one after the rebind", filepath.Base(f), dcids)
+		if strings.HasSuffix(f.name, "_client.sqlog") && len(dcids) < 2 {
+			t.Errorf("%s: 1-RTT packets used connection IDs %v, want a new one after the rebind", f.name, dcids)
 		}
 	}
 	if len(files) != 2 {
-		t.Errorf("traces %v, want a client and a server trace", files)
+		t.Errorf("%d traces, want a client and a server trace", len(files))
 	}
 }
 
