@@ -151,14 +151,7 @@ func (s *Server) removeConn(sc *serverConn) {
 // connections are closed and ctx's error returned.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
-	s.closing = true
-	for l := range s.listeners {
-		l.Close()
-	}
-	conns := make([]*serverConn, 0, len(s.conns))
-	for sc := range s.conns {
-		conns = append(conns, sc)
-	}
+	conns := s.stopListeningLocked()
 	var done chan struct{}
 	if len(s.conns) > 0 {
 		if s.connsDone == nil {
@@ -185,6 +178,17 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // Close closes the listeners and all connections at once.
 func (s *Server) Close() error {
 	s.mu.Lock()
+	conns := s.stopListeningLocked()
+	s.mu.Unlock()
+	for _, sc := range conns {
+		sc.conn.qc.CloseWithError(uint64(ErrCodeNoError), "server closed")
+	}
+	return nil
+}
+
+// stopListeningLocked marks the server closing, closes its listeners and
+// returns its connections. s.mu is held.
+func (s *Server) stopListeningLocked() []*serverConn {
 	s.closing = true
 	for l := range s.listeners {
 		l.Close()
@@ -193,11 +197,7 @@ func (s *Server) Close() error {
 	for sc := range s.conns {
 		conns = append(conns, sc)
 	}
-	s.mu.Unlock()
-	for _, sc := range conns {
-		sc.conn.qc.CloseWithError(uint64(ErrCodeNoError), "server closed")
-	}
-	return nil
+	return conns
 }
 
 // serverConn is one connection of a Server.

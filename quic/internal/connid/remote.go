@@ -175,21 +175,27 @@ func (r *Remote) SwitchToUnused() bool {
 		if r.ids[i].used {
 			continue
 		}
-		old := r.ids[r.current].seq
-		r.ids[i].used = true
-		next := r.ids[i].seq
-		if err := r.queueRetire(old); err != nil {
-			return false
-		}
-		r.removeSeq(old)
-		for j := range r.ids {
-			if r.ids[j].seq == next {
-				r.current = j
-			}
-		}
-		return true
+		return r.moveTo(i)
 	}
 	return false
+}
+
+// moveTo makes the active ID at index i current and retires the one it
+// replaces.
+func (r *Remote) moveTo(i int) bool {
+	old := r.ids[r.current].seq
+	r.ids[i].used = true
+	next := r.ids[i].seq
+	if err := r.queueRetire(old); err != nil {
+		return false
+	}
+	r.removeSeq(old)
+	for j := range r.ids {
+		if r.ids[j].seq == next {
+			r.current = j
+		}
+	}
+	return true
 }
 
 func (r *Remote) removeSeq(seq uint64) {
@@ -287,18 +293,7 @@ func (r *Remote) SwitchTo(cid protocol.ConnectionID) bool {
 		if i == r.current {
 			return true
 		}
-		old := r.ids[r.current].seq
-		r.ids[i].used = true
-		if err := r.queueRetire(old); err != nil {
-			return false
-		}
-		r.removeSeq(old)
-		for j := range r.ids {
-			if r.ids[j].cid == cid {
-				r.current = j
-			}
-		}
-		return true
+		return r.moveTo(i)
 	}
 	return false
 }
