@@ -85,6 +85,9 @@ type Endpoint struct {
 	resetTokens map[[16]byte]*Conn
 	// resetGen derives our stateless reset tokens from cfg.ResetKey.
 	resetGen *token.ResetTokens
+	// openBuf is where a new client's Initial is decrypted to check it,
+	// reused: Initials from unknown clients are what a flood sends.
+	openBuf []byte
 	// handshakes counts server connections not yet past the handshake.
 	handshakes int
 	accepted   int
@@ -329,7 +332,8 @@ func (e *Endpoint) Route(now protocol.Time, d Datagram, reply []byte) Route {
 	// Only an Initial that decrypts starts a connection: a corrupted or
 	// forged one would otherwise hold state, and on shutdown send a
 	// CONNECTION_CLOSE, under a connection ID the client never used.
-	seal, open, ok := initialKeysFor(b[:hdr.PacketLen], &hdr)
+	e.openBuf = append(e.openBuf[:0], b[:hdr.PacketLen]...)
+	seal, open, ok := initialKeysFor(e.openBuf, &hdr)
 	if !ok {
 		return Route{}
 	}
@@ -400,13 +404,13 @@ func (e *Endpoint) accept(now protocol.Time, d Datagram, hdr *packet.LongHeader,
 
 // initialKeysFor derives the Initial keys a client Initial packet names
 // and reports whether the packet opens with them (RFC 9001, 5.2); the
-// keys then serve the connection it starts.
-func initialKeysFor(pkt []byte, hdr *packet.LongHeader) (seal, open *protect.Keys, ok bool) {
+// keys then serve the connection it starts. It decrypts b in place: the
+// caller passes a copy.
+func initialKeysFor(b []byte, hdr *packet.LongHeader) (seal, open *protect.Keys, ok bool) {
 	seal, open, err := protect.NewInitialKeys(hdr.Version, hdr.DCID.Bytes(), true)
 	if err != nil {
 		return nil, nil, false
 	}
-	b := append([]byte(nil), pkt...)
 	_, pnLen, truncated, err := open.Unprotect(b, hdr.PNOffset)
 	if err != nil {
 		return nil, nil, false
