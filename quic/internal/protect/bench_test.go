@@ -78,3 +78,30 @@ func BenchmarkHeaderProtection(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkKeySchedule derives what a handshake installs on one side: the
+// Initial keys from a connection ID, Handshake keys from two secrets, and
+// 1-RTT keys (with the next read generation) from two more.
+func BenchmarkKeySchedule(b *testing.B) {
+	dcid := []byte{0x83, 0x94, 0xc8, 0xf0, 0x3e, 0x51, 0x57, 0x08}
+	s := AES128GCM
+	cs, ss := testSecret(s, "client"), testSecret(s, "server")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := NewInitialKeys(protocol.Version1, dcid, false); err != nil {
+			b.Fatal(err)
+		}
+		for _, secret := range [][]byte{cs, ss} {
+			if _, err := NewKeys(s, protocol.Version1, secret); err != nil {
+				b.Fatal(err)
+			}
+		}
+		var k OneRTTKeys
+		if err := k.SetReadSecret(s, protocol.Version1, ss); err != nil {
+			b.Fatal(err)
+		}
+		if err := k.SetWriteSecret(s, protocol.Version1, cs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -34,8 +34,11 @@ const (
 // OneRTTKeys hold the 1-RTT keys of both directions through key updates
 // (RFC 9001, 6): previous, current and next read keys, current and next
 // write keys, and one header protection key per direction that never
-// changes. Next keys are derived ahead of time so that opening a packet
-// that starts an update costs the same as any other (RFC 9001, 6.3).
+// changes. The next read key is derived ahead of time so that opening a
+// packet that starts an update costs the same as any other (RFC 9001,
+// 6.3). The next write key is not: nothing an attacker sends can make it
+// be used, and most connections never update, so it is derived from the
+// kept secret when the write keys rotate.
 //
 // The caller keeps the policy: when to InitiateKeyUpdate (after the
 // handshake is confirmed and a packet of the current phase is
@@ -54,11 +57,12 @@ type OneRTTKeys struct {
 	readGen                     uint64
 	readMinPN                   uint64 // lowest packet number opened with readCur
 
-	// Write side.
-	writeCur, writeNext *PacketKey
-	writeNextSecret     []byte
-	writeGen            uint64
-	sealed              uint64 // packets sealed with writeCur
+	// Write side. writeSecret is writeCur's traffic secret, kept to derive
+	// the next generation's when the keys rotate.
+	writeCur    *PacketKey
+	writeSecret []byte
+	writeGen    uint64
+	sealed      uint64 // packets sealed with writeCur
 }
 
 // SetReadSecret installs the peer's 1-RTT traffic secret.
@@ -81,11 +85,20 @@ func (k *OneRTTKeys) SetWriteSecret(s Suite, v protocol.Version, secret []byte) 
 	if err := k.setSuite(s, v); err != nil {
 		return err
 	}
-	cur, next, nextSecret, err := newGenerations(s, v, secret, &k.writeHP)
+	p, err := checkSecret(s, v, secret)
 	if err != nil {
 		return err
 	}
-	k.writeCur, k.writeNext, k.writeNextSecret = cur, next, nextSecret
+	x := newLabelExpander(s.Hash(), secret)
+	cur := new(PacketKey)
+	if err := cur.initFrom(s, p, x); err != nil {
+		return err
+	}
+	if err := k.writeHP.initFrom(s, p, x); err != nil {
+		return err
+	}
+	clear(k.writeSecret)
+	k.writeCur, k.writeSecret = cur, append([]byte(nil), secret...)
 	k.writeGen, k.sealed = 0, 0
 	k.hasWrite = true
 	return nil
@@ -106,8 +119,8 @@ func (k *OneRTTKeys) setSuite(s Suite, v protocol.Version) error {
 	return nil
 }
 
-// newGenerations derives the keys for secret and for the secret after it,
-// and initialises hp with secret's header protection key.
+// newGenerations derives the read keys for secret and for the secret after
+// it, and initialises hp with secret's header protection key.
 func newGenerations(s Suite, v protocol.Version, secret []byte, hp *HeaderProtector) (cur, next *PacketKey, nextSecret []byte, err error) {
 	p, err := checkSecret(s, v, secret)
 	if err != nil {
@@ -128,8 +141,8 @@ func newGenerations(s Suite, v protocol.Version, secret []byte, hp *HeaderProtec
 	return cur, next, nextSecret, nil
 }
 
-// advance derives the generation after next and returns it with its
-// secret, wiping the secret it replaces (RFC 9001, 6.5).
+// advance derives the key and secret of the generation after secret's,
+// wiping secret (RFC 9001, 6.1 and 6.5).
 func (k *OneRTTKeys) advance(secret []byte) (*PacketKey, []byte) {
 	nextSecret, err := NextSecret(k.suite, k.version, secret)
 	if err != nil {
@@ -184,8 +197,7 @@ func (k *OneRTTKeys) InitiateKeyUpdate() error {
 }
 
 func (k *OneRTTKeys) rotateWrite() {
-	k.writeCur = k.writeNext
-	k.writeNext, k.writeNextSecret = k.advance(k.writeNextSecret)
+	k.writeCur, k.writeSecret = k.advance(k.writeSecret)
 	k.writeGen++
 	k.sealed = 0
 }
