@@ -92,9 +92,10 @@ type Conn struct {
 	// Handshake.
 	tls                *tls.QUICConn
 	tlsConfig          *tls.Config
-	handshakeDone      bool // TLS finished (RFC 9001, 4.1.1)
-	handshakeConfirmed bool // RFC 9001, 4.1.2
-	handshakeDoneSend  bool // server: HANDSHAKE_DONE to send (again)
+	cryptoScratch      []byte // handshake messages that span receive blocks, for TLS
+	handshakeDone      bool   // TLS finished (RFC 9001, 4.1.1)
+	handshakeConfirmed bool   // RFC 9001, 4.1.2
+	handshakeDoneSend  bool   // server: HANDSHAKE_DONE to send (again)
 	handshakeDoneAcked bool
 	hdResentAt         protocol.Time // last HANDSHAKE_DONE resent for a Handshake packet
 	localParams        tparams.Parameters

@@ -3,6 +3,7 @@ package core
 import (
 	"crypto/tls"
 	"errors"
+	"slices"
 
 	"github.com/quicr/quicr/qlog"
 	"github.com/quicr/quicr/quic/internal/protect"
@@ -164,19 +165,53 @@ func (c *Conn) handleCryptoFrame(now protocol.Time, space protocol.Space, off ui
 	if err := sp.cryptoRecv.OnData(off, data, false); err != nil {
 		return err
 	}
-	// TLS copies what it is given, so the buffer's own blocks go to it.
-	for {
-		chunk := sp.cryptoRecv.Peek()
-		if len(chunk) == 0 {
-			break
+	if n := wholeMessages(&sp.cryptoRecv); n > 0 {
+		// TLS copies what it is given, so the buffer's own block goes to
+		// it when the messages lie in one.
+		data := sp.cryptoRecv.Peek()
+		if uint64(len(data)) >= n {
+			data = data[:n]
+		} else {
+			c.cryptoScratch = slices.Grow(c.cryptoScratch[:0], int(n))[:n]
+			data = c.cryptoScratch[:sp.cryptoRecv.PeekAt(0, c.cryptoScratch)]
 		}
-		err := c.tls.HandleData(spaceLevel(space), chunk)
-		sp.cryptoRecv.Consume(len(chunk))
+		err := c.tls.HandleData(spaceLevel(space), data)
+		sp.cryptoRecv.Consume(int(n))
 		if err != nil {
 			return tlsError(err)
 		}
 	}
 	return c.processTLSEvents(now)
+}
+
+// cryptoStreamChunk is how much of an incomplete handshake message
+// wholeMessages lets wait before it hands TLS the data anyway.
+const cryptoStreamChunk = 16 << 10
+
+// wholeMessages returns how many in-order bytes of r to hand TLS now: the
+// handshake messages that have arrived whole (RFC 8446, 4: a type byte and
+// a 24-bit length, then the body). crypto/tls wakes its handshake goroutine
+// at every HandleData, and one that finds half a message (a ClientHello or
+// ServerHello with a post-quantum key share spans two packets) only goes
+// back to sleep. A message so long that waiting for all of it would hold
+// more than cryptoStreamChunk bytes (a large certificate chain) is handed
+// over as it comes, so that what waits stays far below maxCryptoBuffer.
+func wholeMessages(r *streams.RecvBuffer) uint64 {
+	avail := r.Readable()
+	var n uint64
+	var hdr [4]byte
+	for avail-n >= uint64(len(hdr)) {
+		r.PeekAt(n, hdr[:])
+		size := uint64(len(hdr)) + (uint64(hdr[1])<<16 | uint64(hdr[2])<<8 | uint64(hdr[3]))
+		if avail-n < size {
+			break
+		}
+		n += size
+	}
+	if avail-n >= cryptoStreamChunk {
+		return avail
+	}
+	return n
 }
 
 // handlePeerParams validates and applies the peer's transport parameters

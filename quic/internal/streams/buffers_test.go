@@ -358,3 +358,42 @@ func TestRecvBufferPeek(t *testing.T) {
 		})
 	}
 }
+
+// TestRecvBufferPeekAt checks that PeekAt copies in-order data from any
+// point past the read offset, across blocks, stops at the first gap, and
+// consumes nothing.
+func TestRecvBufferPeekAt(t *testing.T) {
+	data := make([]byte, 2*blockSize+50)
+	for i := range data {
+		data[i] = byte(i * 13)
+	}
+	r := RecvBuffer{Pool: new(BlockPool)}
+	if err := r.OnData(0, data[:2*blockSize], false); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.OnData(2*blockSize+10, data[2*blockSize+10:], false); err != nil { // a gap at 2*blockSize
+		t.Fatal(err)
+	}
+	r.Consume(5)
+	tests := []struct {
+		skip uint64
+		size int
+		want []byte
+	}{
+		{0, 10, data[5:15]},
+		{blockSize - 7, 4, data[blockSize-2 : blockSize+2]}, // across a block boundary
+		{0, 3 * blockSize, data[5 : 2*blockSize]},             // up to the gap
+		{2*blockSize - 5, 4, nil},                             // at the gap
+		{3 * blockSize, 4, nil},                               // past everything
+	}
+	for _, tt := range tests {
+		p := make([]byte, tt.size)
+		n := r.PeekAt(tt.skip, p)
+		if !bytes.Equal(p[:n], tt.want) {
+			t.Errorf("PeekAt(%d, %d bytes) = %d bytes, want %d", tt.skip, tt.size, n, len(tt.want))
+		}
+	}
+	if r.ReadOffset() != 5 {
+		t.Fatalf("read offset %d after PeekAt, want 5", r.ReadOffset())
+	}
+}

@@ -252,6 +252,32 @@ func (r *RecvBuffer) Peek() []byte {
 	return chunk
 }
 
+// PeekAt copies into p the in-order data that starts skip bytes after the
+// read offset, without consuming it, and returns how many bytes it copied.
+func (r *RecvBuffer) PeekAt(skip uint64, p []byte) int {
+	avail := r.Readable()
+	if skip >= avail {
+		return 0
+	}
+	avail -= skip
+	off := r.readOff + skip
+	n := 0
+	for len(p) > 0 && avail > 0 {
+		i := int((off - r.blockBase) / blockSize)
+		within := int((off - r.blockBase) % blockSize)
+		chunk := r.blocks[i][within:]
+		if uint64(len(chunk)) > avail {
+			chunk = chunk[:avail]
+		}
+		c := copy(p, chunk)
+		p = p[c:]
+		n += c
+		off += uint64(c)
+		avail -= uint64(c)
+	}
+	return n
+}
+
 // Consume marks the first n bytes of what Peek returned as read.
 func (r *RecvBuffer) Consume(n int) {
 	if n <= 0 {
