@@ -87,3 +87,38 @@ func sizeName(n int) string {
 	}
 	return fmt.Sprintf("%dMiB", n>>20)
 }
+
+// BenchmarkHandshake dials the echo server over loopback, makes one
+// exchange on a stream and closes, one connection per op (the bench
+// program's hs-seq case, in one process): go test -run '^$' -bench
+// Handshake -benchmem ./quic/. Time per op is latency; cpu-ns/op is the
+// CPU both ends used, what bounds the rate of many parallel handshakes.
+func BenchmarkHandshake(b *testing.B) {
+	srv, ctls := echoServer(b, nil)
+	defer srv.Close()
+	cl := listenClient(b, nil)
+	ctx := context.Background()
+	msg := []byte("ping")
+	buf := make([]byte, 16)
+	b.ReportAllocs()
+	cpu0, cpuOK := processCPU()
+	for b.Loop() {
+		c, err := cl.Dial(ctx, srv.Addr().String(), ctls, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := c.OpenStreamSync(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Write(msg)
+		s.Close()
+		if n, err := io.ReadFull(&s.RecvStream, buf[:len(msg)]); err != nil || n != len(msg) {
+			b.Fatalf("echo: %d bytes, %v", n, err)
+		}
+		c.CloseWithError(0, "")
+	}
+	if cpu1, _ := processCPU(); cpuOK {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
+	}
+}
