@@ -33,13 +33,16 @@ func (h *HeaderProtector) init(s Suite, v protocol.Version, secret []byte) error
 	if err != nil {
 		return err
 	}
-	return h.initFrom(s, p, newLabelExpander(s.Hash(), secret))
+	x := newLabelExpander(s.Hash(), secret)
+	return h.initFrom(s, p, &x)
 }
 
 // initFrom derives the header protection key with x, the expander of a
 // checked secret.
 func (h *HeaderProtector) initFrom(s Suite, p versionParams, x *labelExpander) error {
-	key := x.expand(p.labelHP, s.KeyLen())
+	var buf [32]byte
+	key := buf[:s.KeyLen()]
+	x.expandTo(key, p.labelHP)
 	var err error
 	if s == ChaCha20Poly1305 {
 		copy(h.chachaKey[:], key)

@@ -3,8 +3,6 @@ package protect
 import (
 	"crypto"
 
-	"golang.org/x/crypto/hkdf"
-
 	"github.com/quicr/quicr/quic/internal/protocol"
 )
 
@@ -16,7 +14,7 @@ func InitialSecrets(version protocol.Version, dcid []byte) (client, server []byt
 	if err != nil {
 		return nil, nil
 	}
-	initial := hkdf.Extract(crypto.SHA256.New, dcid, p.initialSalt[:])
+	initial := hkdfExtract(crypto.SHA256, p.initialSalt[:], dcid)
 	x := newLabelExpander(crypto.SHA256, initial)
 	client = x.expand("client in", crypto.SHA256.Size())
 	server = x.expand("server in", crypto.SHA256.Size())

@@ -91,10 +91,10 @@ func (k *OneRTTKeys) SetWriteSecret(s Suite, v protocol.Version, secret []byte) 
 	}
 	x := newLabelExpander(s.Hash(), secret)
 	cur := new(PacketKey)
-	if err := cur.initFrom(s, p, x); err != nil {
+	if err := cur.initFrom(s, p, &x); err != nil {
 		return err
 	}
-	if err := k.writeHP.initFrom(s, p, x); err != nil {
+	if err := k.writeHP.initFrom(s, p, &x); err != nil {
 		return err
 	}
 	clear(k.writeSecret)
@@ -128,10 +128,10 @@ func newGenerations(s Suite, v protocol.Version, secret []byte, hp *HeaderProtec
 	}
 	x := newLabelExpander(s.Hash(), secret)
 	cur = new(PacketKey)
-	if err = cur.initFrom(s, p, x); err != nil {
+	if err = cur.initFrom(s, p, &x); err != nil {
 		return nil, nil, nil, err
 	}
-	if err = hp.initFrom(s, p, x); err != nil {
+	if err = hp.initFrom(s, p, &x); err != nil {
 		return nil, nil, nil, err
 	}
 	nextSecret = x.expand(p.labelKU, s.Hash().Size())

@@ -23,10 +23,10 @@ func NewKeys(s Suite, v protocol.Version, secret []byte) (*Keys, error) {
 	}
 	x := newLabelExpander(s.Hash(), secret)
 	k := new(Keys)
-	if err := k.Packet.initFrom(s, p, x); err != nil {
+	if err := k.Packet.initFrom(s, p, &x); err != nil {
 		return nil, err
 	}
-	if err := k.Header.initFrom(s, p, x); err != nil {
+	if err := k.Header.initFrom(s, p, &x); err != nil {
 		return nil, err
 	}
 	return k, nil

@@ -42,14 +42,17 @@ func (k *PacketKey) init(s Suite, v protocol.Version, secret []byte) error {
 	if err != nil {
 		return err
 	}
-	return k.initFrom(s, p, newLabelExpander(s.Hash(), secret))
+	x := newLabelExpander(s.Hash(), secret)
+	return k.initFrom(s, p, &x)
 }
 
 // initFrom derives the key and IV with x, the expander of a checked
 // secret.
 func (k *PacketKey) initFrom(s Suite, p versionParams, x *labelExpander) error {
-	key := x.expand(p.labelKey, s.KeyLen())
-	copy(k.iv[:], x.expand(p.labelIV, IVLen))
+	var buf [32]byte
+	key := buf[:s.KeyLen()]
+	x.expandTo(key, p.labelKey)
+	x.expandTo(k.iv[:], p.labelIV)
 	var err error
 	k.aead, err = newAEAD(s, key)
 	return err
