@@ -382,9 +382,9 @@ func TestRecvBufferPeekAt(t *testing.T) {
 	}{
 		{0, 10, data[5:15]},
 		{blockSize - 7, 4, data[blockSize-2 : blockSize+2]}, // across a block boundary
-		{0, 3 * blockSize, data[5 : 2*blockSize]},             // up to the gap
-		{2*blockSize - 5, 4, nil},                             // at the gap
-		{3 * blockSize, 4, nil},                               // past everything
+		{0, 3 * blockSize, data[5 : 2*blockSize]},           // up to the gap
+		{2*blockSize - 5, 4, nil},                           // at the gap
+		{3 * blockSize, 4, nil},                             // past everything
 	}
 	for _, tt := range tests {
 		p := make([]byte, tt.size)
@@ -395,5 +395,50 @@ func TestRecvBufferPeekAt(t *testing.T) {
 	}
 	if r.ReadOffset() != 5 {
 		t.Fatalf("read offset %d after PeekAt, want 5", r.ReadOffset())
+	}
+}
+
+// TestRecvBufferReleasesWhenDrained checks that a buffer read up to all it
+// received holds no block, whether it was read with Read or Peek and
+// Consume, and that data arriving later in the same block reads back.
+func TestRecvBufferReleasesWhenDrained(t *testing.T) {
+	data := make([]byte, blockSize+300)
+	for i := range data {
+		data[i] = byte(i * 5)
+	}
+	for _, peek := range []bool{false, true} {
+		r := RecvBuffer{Pool: new(BlockPool)}
+		var got []byte
+		read := func() {
+			if peek {
+				for c := r.Peek(); len(c) > 0; c = r.Peek() {
+					got = append(got, c...)
+					r.Consume(len(c))
+				}
+				return
+			}
+			buf := make([]byte, 2*blockSize)
+			got = append(got, buf[:r.Read(buf)]...)
+		}
+		for _, f := range [][2]int{{0, 100}, {100, blockSize + 10}, {blockSize + 10, len(data)}} {
+			if err := r.OnData(uint64(f[0]), data[f[0]:f[1]], false); err != nil {
+				t.Fatal(err)
+			}
+			read()
+			if len(r.blocks) != 0 {
+				t.Fatalf("peek %v: %d blocks held after reading everything up to %d", peek, len(r.blocks), f[1])
+			}
+		}
+		if !bytes.Equal(got, data) {
+			t.Fatalf("peek %v: read %d bytes, want %d, equal prefix %v", peek, len(got), len(data), bytes.HasPrefix(data, got))
+		}
+	}
+	// A gap keeps the blocks that hold data past it.
+	r := RecvBuffer{Pool: new(BlockPool)}
+	r.OnData(0, data[:10], false)
+	r.OnData(20, data[20:30], false)
+	r.Read(make([]byte, 10))
+	if len(r.blocks) != 1 {
+		t.Fatalf("%d blocks held with data past a gap, want 1", len(r.blocks))
 	}
 }

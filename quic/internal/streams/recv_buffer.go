@@ -230,8 +230,24 @@ func (r *RecvBuffer) Read(p []byte) int {
 	if n > 0 {
 		r.recvd.RemoveBelow(r.readOff)
 		r.release(r.readOff)
+		r.releaseIfDrained()
 	}
 	return n
+}
+
+// releaseIfDrained gives back the block that holds the read offset once
+// everything received has been read: a stream or CRYPTO level that has
+// gone quiet (a request read whole, a session ticket taken) holds no
+// memory, and the block serves the connections that are busy.
+func (r *RecvBuffer) releaseIfDrained() {
+	if r.unorder || !r.recvd.Empty() || len(r.blocks) == 0 {
+		return
+	}
+	for _, b := range r.blocks {
+		r.putBlock(b)
+	}
+	clear(r.blocks)
+	r.blocks = r.blocks[:0]
 }
 
 // Peek returns in-order data at the read offset, at most up to a block
@@ -286,6 +302,7 @@ func (r *RecvBuffer) Consume(n int) {
 	r.readOff += uint64(n)
 	r.recvd.RemoveBelow(r.readOff)
 	r.release(r.readOff)
+	r.releaseIfDrained()
 }
 
 // ReadUnordered returns the received, not yet delivered chunk with the
