@@ -189,9 +189,13 @@ var ErrServerClosed = errors.New("quic: endpoint closed")
 // into the public error types.
 func fromCore(err error) error {
 	// The end of every stream passes here: keep it off errors.As, which
-	// walks types by reflection (16% of a request/response server's CPU).
+	// walks types by reflection (16% of a request/response server's CPU)
+	// and makes its targets escape, for the core's errors as they come.
 	if err == nil || err == io.EOF {
 		return err
+	}
+	if pub := publicError(err); pub != nil {
+		return pub
 	}
 	var (
 		te  *qerr.TransportError
@@ -202,35 +206,60 @@ func fromCore(err error) error {
 	)
 	switch {
 	case errors.As(err, &se):
-		return &StreamError{StreamID: int64(se.StreamID), Code: StreamErrorCode(se.Code), Remote: se.Remote}
+		return publicError(se)
 	case errors.As(err, &pe):
-		if pe.Application {
-			return &ApplicationError{Code: ApplicationErrorCode(pe.Code), Reason: pe.Reason, Remote: true}
-		}
-		return &TransportError{Code: TransportErrorCode(pe.Code), FrameType: pe.FrameType, Reason: pe.Reason, Remote: true}
+		return publicError(pe)
 	case errors.As(err, &ae):
-		return &ApplicationError{Code: ApplicationErrorCode(ae.Code), Reason: ae.Reason}
+		return publicError(ae)
 	case errors.As(err, &te):
-		return &TransportError{Code: te.Code, FrameType: te.FrameType, Reason: te.Reason}
+		return publicError(te)
 	case errors.As(err, &vne):
-		e := &VersionNegotiationError{}
-		for _, v := range vne.Ours {
-			e.Ours = append(e.Ours, uint32(v))
+		return publicError(vne)
+	}
+	for _, sentinel := range []error{core.ErrIdleTimeout, core.ErrHandshakeTimeout, core.ErrStatelessReset, core.ErrMigrationDisabled} {
+		if errors.Is(err, sentinel) {
+			return publicError(sentinel)
 		}
-		for _, v := range vne.Offered {
-			e.Theirs = append(e.Theirs, uint32(v))
-		}
-		return e
-	case errors.Is(err, core.ErrIdleTimeout):
-		return &IdleTimeoutError{}
-	case errors.Is(err, core.ErrHandshakeTimeout):
-		return &HandshakeTimeoutError{}
-	case errors.Is(err, core.ErrStatelessReset):
-		return &StatelessResetError{}
-	case errors.Is(err, core.ErrMigrationDisabled):
-		return &MigrationDisabledError{}
 	}
 	return err
+}
+
+// publicError converts one of the core's errors, unwrapped, into its
+// public type, or returns nil.
+func publicError(err error) error {
+	switch e := err.(type) {
+	case *core.StreamError:
+		return &StreamError{StreamID: int64(e.StreamID), Code: StreamErrorCode(e.Code), Remote: e.Remote}
+	case *core.PeerClosedError:
+		if e.Application {
+			return &ApplicationError{Code: ApplicationErrorCode(e.Code), Reason: e.Reason, Remote: true}
+		}
+		return &TransportError{Code: TransportErrorCode(e.Code), FrameType: e.FrameType, Reason: e.Reason, Remote: true}
+	case *core.AppCloseError:
+		return &ApplicationError{Code: ApplicationErrorCode(e.Code), Reason: e.Reason}
+	case *qerr.TransportError:
+		return &TransportError{Code: e.Code, FrameType: e.FrameType, Reason: e.Reason}
+	case *core.VersionNegotiationError:
+		pub := &VersionNegotiationError{}
+		for _, v := range e.Ours {
+			pub.Ours = append(pub.Ours, uint32(v))
+		}
+		for _, v := range e.Offered {
+			pub.Theirs = append(pub.Theirs, uint32(v))
+		}
+		return pub
+	}
+	switch err {
+	case core.ErrIdleTimeout:
+		return &IdleTimeoutError{}
+	case core.ErrHandshakeTimeout:
+		return &HandshakeTimeoutError{}
+	case core.ErrStatelessReset:
+		return &StatelessResetError{}
+	case core.ErrMigrationDisabled:
+		return &MigrationDisabledError{}
+	}
+	return nil
 }
 
 // StreamErrorCode reports the code and side, for packages such as http3

@@ -158,6 +158,9 @@ func StatelessResetToken(key *[32]byte, cid []byte) [16]byte {
 // connection ID it issues. It is not safe for concurrent use.
 type ResetTokens struct {
 	mac hash.Hash
+	// in and sum are scratch: on the stack they would escape through mac.
+	in  [len(resetLabel) + 20]byte
+	sum [sha256.Size]byte
 }
 
 // NewResetTokens returns a generator for key.
@@ -165,13 +168,19 @@ func NewResetTokens(key *[32]byte) *ResetTokens {
 	return &ResetTokens{mac: hmac.New(sha256.New, key[:])}
 }
 
+// resetLabel prefixes the connection ID in the HMAC of a reset token.
+const resetLabel = "quicr stateless reset"
+
 // Token returns the stateless reset token for cid.
 func (r *ResetTokens) Token(cid []byte) [16]byte {
 	r.mac.Reset()
-	r.mac.Write([]byte("quicr stateless reset"))
-	r.mac.Write(cid)
-	var sum [sha256.Size]byte
+	n := copy(r.in[:], resetLabel)
+	n += copy(r.in[n:], cid)
+	r.mac.Write(r.in[:n])
+	if len(cid) > len(r.in)-len(resetLabel) { // longer than any QUIC v1 connection ID
+		r.mac.Write(cid[len(r.in)-len(resetLabel):])
+	}
 	var tok [16]byte
-	copy(tok[:], r.mac.Sum(sum[:0]))
+	copy(tok[:], r.mac.Sum(r.sum[:0]))
 	return tok
 }

@@ -134,7 +134,7 @@ func TestStatelessResetToken(t *testing.T) {
 func TestResetTokensReused(t *testing.T) {
 	key := [32]byte{7, 7, 7}
 	g := NewResetTokens(&key)
-	for _, cid := range [][]byte{{1, 2, 3, 4, 5, 6, 7, 8}, {}, {9}, {1, 2, 3, 4, 5, 6, 7, 8}, make([]byte, 20)} {
+	for _, cid := range [][]byte{{1, 2, 3, 4, 5, 6, 7, 8}, {}, {9}, {1, 2, 3, 4, 5, 6, 7, 8}, make([]byte, 20), bytes.Repeat([]byte{3}, 255)} {
 		mac := hmac.New(sha256.New, key[:])
 		mac.Write([]byte("quicr stateless reset"))
 		mac.Write(cid)
