@@ -41,6 +41,9 @@ type Conn struct {
 
 	tokenStore TokenStore
 	serverName string
+	// lingerTimer ends the closing or draining period once the driver has
+	// handed the connection over (linger.go).
+	lingerTimer *time.Timer
 	// batch holds the datagrams taken from the inbox, reused.
 	batch []inboundDatagram
 }
@@ -74,8 +77,13 @@ func (c *Conn) deliver(b []byte, d core.Datagram) {
 	buf := c.ep.getBuf(len(b))
 	*buf = append((*buf)[:0], b...)
 	d.Data = *buf
-	if !c.inbox.push(inboundDatagram{buf, d}) {
+	ok, lingering := c.inbox.push(inboundDatagram{buf, d})
+	if !ok {
 		c.ep.putBuf(buf)
+		if lingering {
+			d.Data = b
+			c.lingerReceive(d)
+		}
 		return
 	}
 	c.wakeDriver()
@@ -88,17 +96,25 @@ type inbox struct {
 	mu      sync.Mutex
 	items   []inboundDatagram
 	dropped uint64
+	// lingering: the driver has exited and the reader handles datagrams
+	// itself (linger.go).
+	lingering bool
 }
 
-func (q *inbox) push(d inboundDatagram) bool {
+// push queues d for the driver. It reports false, and queues nothing, when
+// the queue is full or the connection lingers (then lingering is true).
+func (q *inbox) push(d inboundDatagram) (ok, lingering bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	if q.lingering {
+		return false, true
+	}
 	if len(q.items) >= inboundQueueLen {
 		q.dropped++
-		return false
+		return false, false
 	}
 	q.items = append(q.items, d)
-	return true
+	return true, false
 }
 
 // take moves the queued datagrams into into (emptied first) and returns it.
@@ -153,6 +169,10 @@ func (c *Conn) run() {
 		c.processEvents()
 		next := c.core.NextTimeout()
 		drained := c.drained
+		if !drained && c.core.Lingering() && c.startLingering() {
+			c.mu.Unlock()
+			return
+		}
 		c.mu.Unlock()
 		if drained {
 			c.ep.removeConn(c)
@@ -198,6 +218,7 @@ func (c *Conn) closeForShutdown() {
 	c.mu.Lock()
 	c.core.Close(c.ep.now(), 0, "")
 	c.mu.Unlock()
+	c.stopLingering()
 }
 
 // flush sends everything the core has ready, in GSO batches, from a

@@ -53,6 +53,10 @@ type Endpoint struct {
 	// single marks an endpoint that Dial made for one connection: it
 	// closes when that connection ends.
 	single bool
+	// hooks are for tests: nil in use. Guarded by mu.
+	hooks struct {
+		lingering, removed func(*Conn)
+	}
 }
 
 // Listen opens a UDP socket on addr (host:port) and returns an Endpoint
@@ -390,7 +394,11 @@ func (e *Endpoint) removeConn(c *Conn) {
 	e.core.RemoveConn(c.core)
 	delete(e.conns, c.core)
 	last := len(e.conns) == 0
+	removed := e.hooks.removed
 	e.mu.Unlock()
+	if removed != nil {
+		removed(c)
+	}
 	if last && e.single {
 		go e.Close()
 	}

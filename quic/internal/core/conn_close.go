@@ -159,6 +159,13 @@ func (c *Conn) connError() error {
 	return ErrConnClosed
 }
 
+// Lingering reports whether the connection only waits out its closing or
+// draining period (RFC 9000, 10.2) with nothing to send: what remains is
+// answering arriving packets and the deadline NextTimeout gives.
+func (c *Conn) Lingering() bool {
+	return (c.state == stateClosing || c.state == stateDraining) && !c.closeSendNow
+}
+
 // Err returns why the connection ended, or nil while it is open.
 func (c *Conn) Err() error { return c.closeErr }
 
