@@ -122,3 +122,42 @@ func BenchmarkHandshake(b *testing.B) {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
 	}
 }
+
+// BenchmarkHandshakeParallel is BenchmarkHandshake with 64 connections at a
+// time on one client endpoint (the bench program's hs-par case, in one
+// process).
+func BenchmarkHandshakeParallel(b *testing.B) {
+	srv, ctls := echoServer(b, nil)
+	defer srv.Close()
+	cl := listenClient(b, nil)
+	ctx := context.Background()
+	msg := []byte("ping")
+	b.ReportAllocs()
+	b.SetParallelism(32) // 64 goroutines on 2 CPUs
+	cpu0, cpuOK := processCPU()
+	b.RunParallel(func(pb *testing.PB) {
+		buf := make([]byte, 16)
+		for pb.Next() {
+			c, err := cl.Dial(ctx, srv.Addr().String(), ctls, nil)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			s, err := c.OpenStreamSync(ctx)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			s.Write(msg)
+			s.Close()
+			if n, err := io.ReadFull(&s.RecvStream, buf[:len(msg)]); err != nil || n != len(msg) {
+				b.Errorf("echo: %d bytes, %v", n, err)
+				return
+			}
+			c.CloseWithError(0, "")
+		}
+	})
+	if cpu1, _ := processCPU(); cpuOK {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
+	}
+}

@@ -183,21 +183,25 @@ func (e *Endpoint) readLoop() {
 func (e *Endpoint) handleDatagram(b []byte, from netip.AddrPort, local netip.Addr, ecn uint8) {
 	now := e.now()
 	d := core.Datagram{Remote: from, Local: netip.AddrPortFrom(local, 0), ECN: recovery.ECN(ecn), Data: b}
-	e.mu.Lock()
+	// The core endpoint locks for itself; e.mu is for e.conns only, so
+	// that building a new connection does not hold up the drivers.
 	r := e.core.Route(now, d, e.reply)
 	var c *Conn
 	switch r.Kind {
 	case core.RouteConn:
+		e.mu.Lock()
 		c = e.conns[r.Conn]
+		e.mu.Unlock()
 	case core.RouteNewConn:
 		c = newConn(e, r.Conn, false)
+		e.mu.Lock()
 		e.conns[r.Conn] = c
 		e.wg.Add(1)
 		go c.run()
+		e.mu.Unlock()
 	case core.RouteReply:
 		e.socket().WriteGSO(r.Reply, len(r.Reply), from, 0, local)
 	}
-	e.mu.Unlock()
 	if c != nil {
 		c.deliver(b, d)
 	}

@@ -275,69 +275,96 @@ func (e *Endpoint) HandshakeDone(c *Conn) {
 // stateless reply.
 func (e *Endpoint) Route(now protocol.Time, d Datagram, reply []byte) Route {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	r, hdr, isNew := e.routeLocked(now, d, reply)
+	e.mu.Unlock()
+	if !isNew {
+		return r
+	}
+	// A new client's Initial is checked and its connection built outside
+	// the lock: deriving the keys, opening the packet and starting
+	// crypto/tls's handshake goroutine took long enough that the drivers
+	// registering connection IDs meanwhile queued up behind it.
+	return e.acceptInitial(now, d, &hdr, reply)
+}
+
+// routeLocked is Route up to a new client's Initial, which it returns
+// with isNew set. Called with e.mu held.
+func (e *Endpoint) routeLocked(now protocol.Time, d Datagram, reply []byte) (r Route, hdr packet.LongHeader, isNew bool) {
 	b := d.Data
 	if len(b) == 0 {
-		return Route{}
+		return Route{}, hdr, false
 	}
 	if !packet.IsLongHeader(b[0]) {
 		dcid, err := packet.DestConnID(b, e.cfg.Conn.ConnIDLen)
 		if err != nil {
-			return Route{}
+			return Route{}, hdr, false
 		}
 		if c, ok := e.conns[protocol.NewConnectionID(dcid)]; ok {
-			return Route{Kind: RouteConn, Conn: c}
+			return Route{Kind: RouteConn, Conn: c}, hdr, false
 		}
 		if len(b) >= 21 {
 			if c, ok := e.resetTokens[[16]byte(b[len(b)-16:])]; ok {
-				return Route{Kind: RouteConn, Conn: c} // a stateless reset (RFC 9000, 10.3.1)
+				return Route{Kind: RouteConn, Conn: c}, hdr, false // a stateless reset (RFC 9000, 10.3.1)
 			}
 		}
-		return e.statelessReset(now, d, dcid, reply)
+		return e.statelessReset(now, d, dcid, reply), hdr, false
 	}
 	v, dcidB, scidB, _, err := packet.ParseLongHeaderInvariants(b)
 	if err != nil {
-		return Route{}
+		return Route{}, hdr, false
 	}
 	if len(dcidB) <= protocol.MaxConnIDLen {
 		if c, ok := e.conns[protocol.NewConnectionID(dcidB)]; ok {
-			return Route{Kind: RouteConn, Conn: c}
+			return Route{Kind: RouteConn, Conn: c}, hdr, false
 		}
 	}
 	if !e.cfg.Server {
-		return Route{}
+		return Route{}, hdr, false
 	}
 	// RFC 9000, 14.1: a server drops Initial datagrams under 1200 bytes,
 	// and sends no Version Negotiation in reply to them (RFC 9000, 6.1).
 	if len(b) < protocol.MinInitialDatagramSize {
-		return Route{}
+		return Route{}, hdr, false
 	}
 	if !e.supported(protocol.Version(v)) {
 		if v == 0 {
-			return Route{}
+			return Route{}, hdr, false
 		}
-		return e.versionNegotiation(dcidB, scidB, reply)
+		return e.versionNegotiation(dcidB, scidB, reply), hdr, false
 	}
-	hdr, err := packet.ParseLongHeader(b)
+	hdr, err = packet.ParseLongHeader(b)
 	if err != nil || hdr.Type != protocol.PacketInitial {
-		return Route{} // 0-RTT before its Initial: dropped, the client retransmits
+		return Route{}, hdr, false // 0-RTT before its Initial: dropped, the client retransmits
 	}
 	// RFC 9000, 7.2: the client's first DCID has at least 8 bytes.
 	if hdr.DCID.Len() < 8 {
-		return Route{}
+		return Route{}, hdr, false
 	}
 	if e.cfg.MaxConns > 0 && e.accepted >= e.cfg.MaxConns {
-		return Route{}
+		return Route{}, hdr, false
 	}
+	return Route{}, hdr, true
+}
+
+// acceptInitial checks a new client's Initial and, if it opens, starts
+// its connection. Called without e.mu.
+func (e *Endpoint) acceptInitial(now protocol.Time, d Datagram, hdr *packet.LongHeader, reply []byte) Route {
 	// Only an Initial that decrypts starts a connection: a corrupted or
 	// forged one would otherwise hold state, and on shutdown send a
 	// CONNECTION_CLOSE, under a connection ID the client never used.
-	e.openBuf = append(e.openBuf[:0], b[:hdr.PacketLen]...)
-	seal, open, ok := initialKeysFor(e.openBuf, &hdr)
+	e.mu.Lock()
+	buf := e.openBuf
+	e.openBuf = nil
+	e.mu.Unlock()
+	buf = append(buf[:0], d.Data[:hdr.PacketLen]...)
+	seal, open, ok := initialKeysFor(buf, hdr)
+	e.mu.Lock()
+	e.openBuf = buf
+	e.mu.Unlock()
 	if !ok {
 		return Route{}
 	}
-	return e.accept(now, d, &hdr, reply, seal, open)
+	return e.accept(now, d, hdr, reply, seal, open)
 }
 
 func (e *Endpoint) supported(v protocol.Version) bool {
@@ -364,6 +391,7 @@ func (e *Endpoint) versionNegotiation(dcid, scid []byte, reply []byte) Route {
 // validation by token or Retry, then a new connection.
 func (e *Endpoint) accept(now protocol.Time, d Datagram, hdr *packet.LongHeader, reply []byte, seal, open *protect.Keys) Route {
 	wall := e.cfg.WallClock()
+	e.mu.Lock()
 	p := ServerParams{
 		Remote: d.Remote, Local: d.Local, Version: hdr.Version,
 		ClientDCID: hdr.DCID, ClientSCID: hdr.SCID, OriginalDCID: hdr.DCID,
@@ -378,18 +406,35 @@ func (e *Endpoint) accept(now protocol.Time, d Datagram, hdr *packet.LongHeader,
 				p.OriginalDCID = t.OriginalDCID
 				p.RetrySCID = t.RetrySCID
 				if hdr.DCID != t.RetrySCID {
+					e.mu.Unlock()
 					return Route{} // not the Retry this token came from
 				}
 			}
 		}
 	}
 	if !p.AddressValidated && (e.cfg.RequireRetry || (e.cfg.RetryThreshold > 0 && e.handshakes >= e.cfg.RetryThreshold)) {
+		defer e.mu.Unlock()
 		return e.retry(d, hdr, wall, reply)
 	}
 	p.LocalCID, p.ResetToken = e.newConnIDLocked()
+	e.mu.Unlock()
 	c, err := NewServerConn(now, e.cfg.Conn, p)
 	if err != nil {
 		return Route{}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, taken := e.conns[p.LocalCID]; taken {
+		// Another connection drew the same ID meanwhile (a chance of
+		// 2^-64 with 8-byte IDs): the client retransmits its Initial.
+		c.Abandon()
+		return Route{}
+	}
+	if other, ok := e.conns[hdr.DCID]; ok {
+		// A copy of this Initial started a connection meanwhile (Route
+		// called from two goroutines at once).
+		c.Abandon()
+		return Route{Kind: RouteConn, Conn: other}
 	}
 	c.newToken = e.newTokenFor
 	c.newTokenNeeded = true
