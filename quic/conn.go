@@ -252,9 +252,7 @@ func (c *Conn) processEvents() (woke bool) {
 		switch e.Kind {
 		case core.EventHandshakeDone:
 			close(c.handshakeDone)
-			c.ep.mu.Lock()
 			c.ep.core.HandshakeDone(c.core)
-			c.ep.mu.Unlock()
 			if !c.isClient {
 				select {
 				case c.ep.acceptQ <- c:
@@ -286,17 +284,11 @@ func (c *Conn) processEvents() (woke bool) {
 		case core.EventDatagram:
 			c.broadcast(&c.datagramNotify)
 		case core.EventConnIDIssued:
-			c.ep.mu.Lock()
 			c.ep.core.AddConnID(e.ConnID, c.core)
-			c.ep.mu.Unlock()
 		case core.EventConnIDRetired:
-			c.ep.mu.Lock()
 			c.ep.core.RemoveConnID(e.ConnID)
-			c.ep.mu.Unlock()
 		case core.EventResetToken:
-			c.ep.mu.Lock()
 			c.ep.core.AddResetToken(e.Data, c.core)
-			c.ep.mu.Unlock()
 		case core.EventNewToken:
 			if c.tokenStore != nil {
 				c.tokenStore.Put(c.serverName, e.Data)

@@ -31,7 +31,7 @@ type Endpoint struct {
 	tlsServer *tls.Config
 	epoch     time.Time
 
-	mu    sync.Mutex // guards core and conns
+	mu    sync.Mutex // guards conns; the core endpoint locks for itself
 	core  *core.Endpoint
 	conns map[*core.Conn]*Conn
 	reply []byte
@@ -394,8 +394,8 @@ func (e *Endpoint) Accept(ctx context.Context) (*Conn, error) {
 
 // removeConn forgets a drained connection.
 func (e *Endpoint) removeConn(c *Conn) {
-	e.mu.Lock()
 	e.core.RemoveConn(c.core)
+	e.mu.Lock()
 	delete(e.conns, c.core)
 	last := len(e.conns) == 0
 	removed := e.hooks.removed
