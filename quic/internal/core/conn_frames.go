@@ -254,9 +254,11 @@ func (c *Conn) handleRetireConnID(f *wire.RetireConnectionIDFrame) error {
 }
 
 // issueConnIDs tops up the connection IDs the peer may use (RFC 9000,
-// 5.1.1), once the handshake completed.
+// 5.1.1), once the handshake is confirmed: neither side migrates, nor so
+// needs a new ID, before that (RFC 9000, 9), and a short connection that
+// closes first never makes them.
 func (c *Conn) issueConnIDs() {
-	if !c.handshakeDone || !c.havePeerParams {
+	if !c.handshakeConfirmed || !c.havePeerParams {
 		return
 	}
 	c.localCIDs.Issue(c.cidGen, func(cid protocol.ConnectionID) {

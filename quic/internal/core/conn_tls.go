@@ -370,7 +370,6 @@ func (c *Conn) onHandshakeDone(now protocol.Time) error {
 			return err
 		}
 	}
-	c.issueConnIDs()
 	return nil
 }
 
@@ -381,6 +380,7 @@ func (c *Conn) confirmHandshake(now protocol.Time) {
 	}
 	c.handshakeConfirmed = true
 	c.loss.SetHandshakeConfirmed(now)
+	c.issueConnIDs() // before a move to the preferred address, which may use them
 	c.startPMTUD(now)
 	c.startPreferredMigration(now)
 	if c.tracer != nil {
