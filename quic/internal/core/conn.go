@@ -105,8 +105,7 @@ type Conn struct {
 	zeroRTTSeal        *protect.Keys // client: 0-RTT write keys
 	zeroRTTOpen        *protect.Keys // server: 0-RTT read keys
 	zeroRTTRejected    bool
-	remembered         tparams.Parameters // the server's parameters from the session ticket
-	haveRemembered     bool
+	remembered         *tparams.Parameters // the server's parameters from the session ticket, for 0-RTT
 	attempted0RTT      bool
 
 	spaces [protocol.NumSpaces]pnSpace

@@ -57,7 +57,7 @@ func (c *Conn) onResumeSession(s *tls.SessionState) {
 			return
 		}
 		// Use the remembered limits for 0-RTT data (RFC 9000, 7.4.1).
-		c.remembered, c.haveRemembered = p, true
+		c.remembered = &p
 		c.connSend.UpdateMax(p.InitialMaxData)
 		c.openBidi.UpdateMax(p.InitialMaxStreamsBidi)
 		c.openUni.UpdateMax(p.InitialMaxStreamsUni)
@@ -89,10 +89,10 @@ func reducesLimits(now, remembered *tparams.Parameters) bool {
 // the server must not have reduced the remembered limits (RFC 9000,
 // 7.4.1).
 func (c *Conn) checkAccepted0RTT() error {
-	if !c.haveRemembered || c.zeroRTTRejected {
+	if c.remembered == nil || c.zeroRTTRejected {
 		return nil
 	}
-	if reducesLimits(&c.peerParams, &c.remembered) {
+	if reducesLimits(&c.peerParams, c.remembered) {
 		return &qerr.TransportError{Code: qerr.ProtocolViolation, Reason: "server reduced limits after accepting 0-RTT"}
 	}
 	return nil
