@@ -88,6 +88,7 @@ func newConn(now protocol.Time, cfg *Config, isClient bool, seed [32]byte) *Conn
 	}
 	for s := range c.spaces {
 		c.spaces[s].cryptoRecv.Pool = c.blocks
+		c.spaces[s].cryptoRecv.Sparse = true
 	}
 	c.acceptBidi = streams.NewAcceptLimit(cfg.MaxIncomingBidi)
 	c.acceptUni = streams.NewAcceptLimit(cfg.MaxIncomingUni)

@@ -398,16 +398,18 @@ func TestRecvBufferPeekAt(t *testing.T) {
 	}
 }
 
-// TestRecvBufferReleasesWhenDrained checks that a buffer read up to all it
-// received holds no block, whether it was read with Read or Peek and
-// Consume, and that data arriving later in the same block reads back.
+// TestRecvBufferReleasesWhenDrained checks that a Sparse buffer read up to
+// all it received holds no block, whether it was read with Read or Peek
+// and Consume, and that data arriving later in the same block reads back;
+// and that a stream keeps its block while data may still come, and gives
+// it back once read to its final size.
 func TestRecvBufferReleasesWhenDrained(t *testing.T) {
 	data := make([]byte, blockSize+300)
 	for i := range data {
 		data[i] = byte(i * 5)
 	}
 	for _, peek := range []bool{false, true} {
-		r := RecvBuffer{Pool: new(BlockPool)}
+		r := RecvBuffer{Pool: new(BlockPool), Sparse: true}
 		var got []byte
 		read := func() {
 			if peek {
@@ -434,11 +436,23 @@ func TestRecvBufferReleasesWhenDrained(t *testing.T) {
 		}
 	}
 	// A gap keeps the blocks that hold data past it.
-	r := RecvBuffer{Pool: new(BlockPool)}
+	r := RecvBuffer{Pool: new(BlockPool), Sparse: true}
 	r.OnData(0, data[:10], false)
 	r.OnData(20, data[20:30], false)
 	r.Read(make([]byte, 10))
 	if len(r.blocks) != 1 {
 		t.Fatalf("%d blocks held with data past a gap, want 1", len(r.blocks))
+	}
+	// A stream keeps its block until it has read its final size.
+	s := RecvBuffer{Pool: new(BlockPool)}
+	s.OnData(0, data[:100], false)
+	s.Read(make([]byte, 100))
+	if len(s.blocks) != 1 {
+		t.Fatalf("stream without FIN: %d blocks held after a read, want 1", len(s.blocks))
+	}
+	s.OnData(100, data[100:150], true)
+	s.Read(make([]byte, 100))
+	if len(s.blocks) != 0 {
+		t.Fatalf("stream read to its final size: %d blocks held, want 0", len(s.blocks))
 	}
 }

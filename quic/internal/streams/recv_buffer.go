@@ -30,6 +30,9 @@ type RecvBuffer struct {
 	// Pool, if set, is where blocks come from and go back to: one per
 	// connection, so a fast stream reuses what it and others released.
 	Pool *BlockPool
+	// Sparse says data comes rarely (a CRYPTO stream after the
+	// handshake): blocks go back as soon as all received was read.
+	Sparse bool
 
 	readOff uint64            // ordered reads: everything below is delivered
 	recvd   rangeset.RangeSet // received offsets at or above the floor
@@ -236,11 +239,17 @@ func (r *RecvBuffer) Read(p []byte) int {
 }
 
 // releaseIfDrained gives back the block that holds the read offset once
-// everything received has been read: a stream or CRYPTO level that has
-// gone quiet (a request read whole, a session ticket taken) holds no
-// memory, and the block serves the connections that are busy.
+// everything received has been read and no more is coming (the final size
+// was read, or the owner said Sparse): a request read whole or a session
+// ticket taken holds no memory, and the block serves the connections that
+// are busy. A stream that is still flowing keeps it: a reader that keeps
+// up empties the buffer at every read, and a block back and forth through
+// the shared pool each time cost 8% of a request/response run.
 func (r *RecvBuffer) releaseIfDrained() {
 	if r.unorder || !r.recvd.Empty() || len(r.blocks) == 0 {
+		return
+	}
+	if !(r.finKnown && r.readOff == r.finalSize) && !r.Sparse {
 		return
 	}
 	for _, b := range r.blocks {
