@@ -310,6 +310,8 @@ func dialTarget(addr string, tlsConf *tls.Config) (netip.AddrPort, *tls.Config, 
 	if tc == nil {
 		tc = &tls.Config{}
 	}
+	// The core would clone it again to require TLS 1.3.
+	tc.MinVersion = max(tc.MinVersion, tls.VersionTLS13)
 	if tc.ServerName == "" {
 		if host, _, err := net.SplitHostPort(addr); err == nil {
 			tc.ServerName = host

@@ -135,8 +135,9 @@ func NewClientConn(now protocol.Time, cfg *Config, p ClientParams) (*Conn, error
 	if c.tracer != nil {
 		c.traceParams(now, &c.localParams, true)
 	}
-	tc := cfg.TLS.Clone()
+	tc := cfg.TLS
 	if tc.MinVersion < tls.VersionTLS13 {
+		tc = tc.Clone()
 		tc.MinVersion = tls.VersionTLS13
 	}
 	c.tlsConfig = tc
