@@ -97,26 +97,13 @@ func BenchmarkHandshake(b *testing.B) {
 	srv, ctls := echoServer(b, nil)
 	defer srv.Close()
 	cl := listenClient(b, nil)
-	ctx := context.Background()
-	msg := []byte("ping")
 	buf := make([]byte, 16)
 	b.ReportAllocs()
 	cpu0, cpuOK := processCPU()
 	for b.Loop() {
-		c, err := cl.Dial(ctx, srv.Addr().String(), ctls, nil)
-		if err != nil {
+		if err := handshakeExchange(cl, srv.Addr().String(), ctls, buf); err != nil {
 			b.Fatal(err)
 		}
-		s, err := c.OpenStreamSync(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		s.Write(msg)
-		s.Close()
-		if n, err := io.ReadFull(&s.RecvStream, buf[:len(msg)]); err != nil || n != len(msg) {
-			b.Fatalf("echo: %d bytes, %v", n, err)
-		}
-		c.CloseWithError(0, "")
 	}
 	if cpu1, _ := processCPU(); cpuOK {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
@@ -130,34 +117,41 @@ func BenchmarkHandshakeParallel(b *testing.B) {
 	srv, ctls := echoServer(b, nil)
 	defer srv.Close()
 	cl := listenClient(b, nil)
-	ctx := context.Background()
-	msg := []byte("ping")
 	b.ReportAllocs()
 	b.SetParallelism(32) // 64 goroutines on 2 CPUs
 	cpu0, cpuOK := processCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		buf := make([]byte, 16)
 		for pb.Next() {
-			c, err := cl.Dial(ctx, srv.Addr().String(), ctls, nil)
-			if err != nil {
+			if err := handshakeExchange(cl, srv.Addr().String(), ctls, buf); err != nil {
 				b.Error(err)
 				return
 			}
-			s, err := c.OpenStreamSync(ctx)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			s.Write(msg)
-			s.Close()
-			if n, err := io.ReadFull(&s.RecvStream, buf[:len(msg)]); err != nil || n != len(msg) {
-				b.Errorf("echo: %d bytes, %v", n, err)
-				return
-			}
-			c.CloseWithError(0, "")
 		}
 	})
 	if cpu1, _ := processCPU(); cpuOK {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
 	}
+}
+
+// handshakeExchange dials addr from cl, echoes 4 bytes on a stream and
+// closes the connection.
+func handshakeExchange(cl *Endpoint, addr string, ctls *tls.Config, buf []byte) error {
+	ctx := context.Background()
+	msg := []byte("ping")
+	c, err := cl.Dial(ctx, addr, ctls, nil)
+	if err != nil {
+		return err
+	}
+	defer c.CloseWithError(0, "")
+	s, err := c.OpenStreamSync(ctx)
+	if err != nil {
+		return err
+	}
+	s.Write(msg)
+	s.Close()
+	if n, err := io.ReadFull(&s.RecvStream, buf[:len(msg)]); err != nil || n != len(msg) {
+		return fmt.Errorf("echo: %d bytes, %v", n, err)
+	}
+	return nil
 }

@@ -215,26 +215,8 @@ func (r *RecvBuffer) AllReceived() bool {
 
 // Read copies in-order data into p and returns the number of bytes copied.
 func (r *RecvBuffer) Read(p []byte) int {
-	avail := r.Readable()
-	n := 0
-	for len(p) > 0 && avail > 0 {
-		i := int((r.readOff - r.blockBase) / blockSize)
-		within := int((r.readOff - r.blockBase) % blockSize)
-		chunk := r.blocks[i][within:]
-		if uint64(len(chunk)) > avail {
-			chunk = chunk[:avail]
-		}
-		c := copy(p, chunk)
-		p = p[c:]
-		n += c
-		r.readOff += uint64(c)
-		avail -= uint64(c)
-	}
-	if n > 0 {
-		r.recvd.RemoveBelow(r.readOff)
-		r.release(r.readOff)
-		r.releaseIfDrained()
-	}
+	n := r.PeekAt(0, p)
+	r.Consume(n)
 	return n
 }
 
@@ -303,7 +285,8 @@ func (r *RecvBuffer) PeekAt(skip uint64, p []byte) int {
 	return n
 }
 
-// Consume marks the first n bytes of what Peek returned as read.
+// Consume marks the next n in-order bytes (what Peek or PeekAt showed) as
+// read.
 func (r *RecvBuffer) Consume(n int) {
 	if n <= 0 {
 		return
