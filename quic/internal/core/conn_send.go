@@ -288,7 +288,7 @@ func (c *Conn) hasData(now protocol.Time, s protocol.Space, pt protocol.PacketTy
 	if s != protocol.SpaceAppData {
 		return false
 	}
-	if pt == protocol.Packet1RTT && (c.handshakeDoneSend || c.pathResponseNeeded || c.newTokenNeeded ||
+	if pt == protocol.Packet1RTT && (c.handshakeDoneSend || c.pathResponseNeeded || c.newTokenDue() ||
 		c.localCIDs.HasPending() || c.remoteCIDs.HasPending()) {
 		return true
 	}
@@ -402,7 +402,7 @@ func (c *Conn) appendConnControl(now protocol.Time, b []byte, max int, p *builtP
 	fits := func(n int) bool { return len(b)+n <= max }
 	b = c.localCIDs.AppendPending(b, fits, func(seq uint64) { p.log.add1(logNewConnID, seq) })
 	b = c.remoteCIDs.AppendPending(b, fits, func(seq uint64) { p.log.add1(logRetireConnID, seq) })
-	if c.newTokenNeeded && c.newToken != nil {
+	if c.newTokenDue() {
 		f := wire.NewTokenFrame{Token: c.newToken(now, c.path.remote)}
 		if len(f.Token) > 0 && len(b)+f.Len() <= max {
 			b = f.Append(b)
@@ -411,6 +411,14 @@ func (c *Conn) appendConnControl(now protocol.Time, b []byte, max int, p *builtP
 		}
 	}
 	return b
+}
+
+// newTokenDue reports whether a NEW_TOKEN frame (RFC 9000, 8.1.3) is to
+// be sent. It waits for the handshake to complete and goes with
+// HANDSHAKE_DONE: in the first flight it was one more packet to seal, and
+// for the client to open, before the handshake could go on.
+func (c *Conn) newTokenDue() bool {
+	return c.newTokenNeeded && c.handshakeDone && c.newToken != nil
 }
 
 // appendStreamControl appends flow-control and stream control frames.
