@@ -57,7 +57,10 @@ type pnSpace struct {
 	nextPN     uint64
 	cryptoSend streams.SendBuffer
 	cryptoRecv streams.RecvBuffer
-	discarded  bool
+	// cryptoPartEnd is where a handshake message TLS got only part of
+	// ends (wholeMessages).
+	cryptoPartEnd uint64
+	discarded     bool
 }
 
 // Datagram is a received UDP datagram.

@@ -165,7 +165,11 @@ func (c *Conn) handleCryptoFrame(now protocol.Time, space protocol.Space, off ui
 	if err := sp.cryptoRecv.OnData(off, data, false); err != nil {
 		return err
 	}
-	if n := wholeMessages(&sp.cryptoRecv); n > 0 {
+	for {
+		n := wholeMessages(&sp.cryptoRecv, &sp.cryptoPartEnd)
+		if n == 0 {
+			break
+		}
 		// TLS copies what it is given, so the buffer's own block goes to
 		// it when the messages lie in one.
 		data := sp.cryptoRecv.Peek()
@@ -195,21 +199,29 @@ const cryptoStreamChunk = 16 << 10
 // ServerHello with a post-quantum key share spans two packets) only goes
 // back to sleep. A message so long that waiting for all of it would hold
 // more than cryptoStreamChunk bytes (a large certificate chain) is handed
-// over as it comes, so that what waits stays far below maxCryptoBuffer.
-func wholeMessages(r *streams.RecvBuffer) uint64 {
-	avail := r.Readable()
+// over as it comes, so that what waits stays far below maxCryptoBuffer:
+// *partEnd is then where that message ends, and until the read offset
+// reaches it the bytes are its rest, not a header. Called until it
+// returns 0, as the rest of such a message comes back alone.
+func wholeMessages(r *streams.RecvBuffer, partEnd *uint64) uint64 {
+	start, avail := r.ReadOffset(), r.Readable()
+	if *partEnd > start {
+		return min(*partEnd-start, avail)
+	}
 	var n uint64
 	var hdr [4]byte
 	for avail-n >= uint64(len(hdr)) {
 		r.PeekAt(n, hdr[:])
 		size := uint64(len(hdr)) + (uint64(hdr[1])<<16 | uint64(hdr[2])<<8 | uint64(hdr[3]))
-		if avail-n < size {
-			break
+		if avail-n >= size {
+			n += size
+			continue
 		}
-		n += size
-	}
-	if avail-n >= cryptoStreamChunk {
-		return avail
+		if n == 0 && avail >= cryptoStreamChunk {
+			*partEnd = start + size
+			return avail
+		}
+		break
 	}
 	return n
 }
