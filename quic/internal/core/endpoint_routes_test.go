@@ -70,3 +70,36 @@ func TestEndpointRoutesPerConn(t *testing.T) {
 		t.Errorf("routes left on removed conns: %v %v", a.routes, b.routes)
 	}
 }
+
+// TestEndpointConcurrentInitial routes one client Initial from two
+// goroutines at once: the connection is built outside the endpoint's lock,
+// so both may build one, but exactly one may start and the other copy
+// must go to it.
+func TestEndpointConcurrentInitial(t *testing.T) {
+	remote := netip.MustParseAddrPort("192.0.2.1:4433")
+	for i := range 20 {
+		cl := newSimEP(t, false, uint64(i), nil)
+		c := cl.dial(0, netip.MustParseAddrPort("192.0.2.2:443"))
+		buf := make([]byte, 1500)
+		tr, ok := c.PollTransmit(0, buf, 1)
+		if !ok {
+			t.Fatal("no client Initial")
+		}
+		initial := buf[:tr.SegSize]
+		sv := newSimEP(t, true, uint64(i)+1000, nil)
+		routes := make(chan Route, 2)
+		for range 2 {
+			go func() {
+				d := Datagram{Remote: remote, Data: append([]byte(nil), initial...)}
+				routes <- sv.ep.Route(0, d, make([]byte, 1500))
+			}()
+		}
+		r1, r2 := <-routes, <-routes
+		if r1.Kind == RouteConn {
+			r1, r2 = r2, r1
+		}
+		if r1.Kind != RouteNewConn || r2.Kind != RouteConn || r2.Conn != r1.Conn {
+			t.Fatalf("round %d: routes %v and %v, want one new connection and the other copy routed to it", i, r1.Kind, r2.Kind)
+		}
+	}
+}

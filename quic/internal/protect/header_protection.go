@@ -22,19 +22,10 @@ type HeaderProtector struct {
 // NewHeaderProtector derives the "quic hp" key from a traffic secret.
 func NewHeaderProtector(s Suite, v protocol.Version, secret []byte) (*HeaderProtector, error) {
 	h := new(HeaderProtector)
-	if err := h.init(s, v, secret); err != nil {
+	if _, _, err := deriveKeys(s, v, secret, nil, h); err != nil {
 		return nil, err
 	}
 	return h, nil
-}
-
-func (h *HeaderProtector) init(s Suite, v protocol.Version, secret []byte) error {
-	p, err := checkSecret(s, v, secret)
-	if err != nil {
-		return err
-	}
-	x := newLabelExpander(s.Hash(), secret)
-	return h.initFrom(s, p, &x)
 }
 
 // initFrom derives the header protection key with x, the expander of a

@@ -85,16 +85,8 @@ func (k *OneRTTKeys) SetWriteSecret(s Suite, v protocol.Version, secret []byte) 
 	if err := k.setSuite(s, v); err != nil {
 		return err
 	}
-	p, err := checkSecret(s, v, secret)
-	if err != nil {
-		return err
-	}
-	x := newLabelExpander(s.Hash(), secret)
 	cur := new(PacketKey)
-	if err := cur.initFrom(s, p, &x); err != nil {
-		return err
-	}
-	if err := k.writeHP.initFrom(s, p, &x); err != nil {
+	if _, _, err := deriveKeys(s, v, secret, cur, &k.writeHP); err != nil {
 		return err
 	}
 	clear(k.writeSecret)
@@ -122,16 +114,9 @@ func (k *OneRTTKeys) setSuite(s Suite, v protocol.Version) error {
 // newGenerations derives the read keys for secret and for the secret after
 // it, and initialises hp with secret's header protection key.
 func newGenerations(s Suite, v protocol.Version, secret []byte, hp *HeaderProtector) (cur, next *PacketKey, nextSecret []byte, err error) {
-	p, err := checkSecret(s, v, secret)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	x := newLabelExpander(s.Hash(), secret)
 	cur = new(PacketKey)
-	if err = cur.initFrom(s, p, &x); err != nil {
-		return nil, nil, nil, err
-	}
-	if err = hp.initFrom(s, p, &x); err != nil {
+	x, p, err := deriveKeys(s, v, secret, cur, hp)
+	if err != nil {
 		return nil, nil, nil, err
 	}
 	nextSecret = x.expand(p.labelKU, s.Hash().Size())

@@ -17,19 +17,34 @@ type Keys struct {
 // NewKeys derives packet and header protection keys from a traffic secret
 // that crypto/tls (or InitialSecrets) produced for suite s.
 func NewKeys(s Suite, v protocol.Version, secret []byte) (*Keys, error) {
-	p, err := checkSecret(s, v, secret)
-	if err != nil {
-		return nil, err
-	}
-	x := newLabelExpander(s.Hash(), secret)
 	k := new(Keys)
-	if err := k.Packet.initFrom(s, p, &x); err != nil {
-		return nil, err
-	}
-	if err := k.Header.initFrom(s, p, &x); err != nil {
+	if _, _, err := deriveKeys(s, v, secret, &k.Packet, &k.Header); err != nil {
 		return nil, err
 	}
 	return k, nil
+}
+
+// deriveKeys checks a suite, version and traffic secret and initialises
+// pk and hp (either may be nil) from the secret. It returns the secret's
+// expander and the version's labels for what else the caller derives
+// (the next key phase's secret).
+func deriveKeys(s Suite, v protocol.Version, secret []byte, pk *PacketKey, hp *HeaderProtector) (labelExpander, versionParams, error) {
+	p, err := checkSecret(s, v, secret)
+	if err != nil {
+		return labelExpander{}, p, err
+	}
+	x := newLabelExpander(s.Hash(), secret)
+	if pk != nil {
+		if err := pk.initFrom(s, p, &x); err != nil {
+			return x, p, err
+		}
+	}
+	if hp != nil {
+		if err := hp.initFrom(s, p, &x); err != nil {
+			return x, p, err
+		}
+	}
+	return x, p, nil
 }
 
 // checkSecret checks a suite, version and traffic secret before keys are

@@ -31,19 +31,10 @@ type PacketKey struct {
 // secret and builds the suite's AEAD.
 func NewPacketKey(s Suite, v protocol.Version, secret []byte) (*PacketKey, error) {
 	k := new(PacketKey)
-	if err := k.init(s, v, secret); err != nil {
+	if _, _, err := deriveKeys(s, v, secret, k, nil); err != nil {
 		return nil, err
 	}
 	return k, nil
-}
-
-func (k *PacketKey) init(s Suite, v protocol.Version, secret []byte) error {
-	p, err := checkSecret(s, v, secret)
-	if err != nil {
-		return err
-	}
-	x := newLabelExpander(s.Hash(), secret)
-	return k.initFrom(s, p, &x)
 }
 
 // initFrom derives the key and IV with x, the expander of a checked

@@ -250,13 +250,15 @@ func (r *RecvBuffer) Peek() []byte {
 	if avail == 0 {
 		return nil
 	}
-	i := int((r.readOff - r.blockBase) / blockSize)
-	within := int((r.readOff - r.blockBase) % blockSize)
-	chunk := r.blocks[i][within:]
-	if uint64(len(chunk)) > avail {
-		chunk = chunk[:avail]
-	}
-	return chunk
+	return r.chunkAt(r.readOff, avail)
+}
+
+// chunkAt returns the stored bytes from offset off to the end of its
+// block, at most n of them. They must have been received.
+func (r *RecvBuffer) chunkAt(off, n uint64) []byte {
+	within := (off - r.blockBase) % blockSize
+	chunk := r.blocks[(off-r.blockBase)/blockSize][within:]
+	return chunk[:min(uint64(len(chunk)), n)]
 }
 
 // PeekAt copies into p the in-order data that starts skip bytes after the
@@ -270,13 +272,7 @@ func (r *RecvBuffer) PeekAt(skip uint64, p []byte) int {
 	off := r.readOff + skip
 	n := 0
 	for len(p) > 0 && avail > 0 {
-		i := int((off - r.blockBase) / blockSize)
-		within := int((off - r.blockBase) % blockSize)
-		chunk := r.blocks[i][within:]
-		if uint64(len(chunk)) > avail {
-			chunk = chunk[:avail]
-		}
-		c := copy(p, chunk)
+		c := copy(p, r.chunkAt(off, avail))
 		p = p[c:]
 		n += c
 		off += uint64(c)
@@ -312,10 +308,8 @@ func (r *RecvBuffer) ReadUnordered() (off uint64, data []byte, ok bool) {
 		return 0, nil, false
 	}
 	g := r.pending.At(r.pending.Len() - 1)
-	i := int((g.Start - r.blockBase) / blockSize)
-	within := int((g.Start - r.blockBase) % blockSize)
-	n := min(uint64(blockSize-within), g.End-g.Start)
-	data = r.blocks[i][within : within+int(n)]
+	data = r.chunkAt(g.Start, g.End-g.Start)
+	n := uint64(len(data))
 	r.pending.Remove(g.Start, g.Start+n)
 	// Blocks below both the lowest pending byte and the first gap can go.
 	lowest := g.Start + n
