@@ -60,6 +60,8 @@ type pnSpace struct {
 	// cryptoPartEnd is where a handshake message TLS got only part of
 	// ends (wholeMessages).
 	cryptoPartEnd uint64
+	// cryptoLastOff is where the last CRYPTO frame sent began.
+	cryptoLastOff uint64
 	discarded     bool
 }
 
@@ -100,6 +102,7 @@ type Conn struct {
 	handshakeConfirmed bool   // RFC 9001, 4.1.2
 	handshakeDoneSend  bool   // server: HANDSHAKE_DONE to send (again)
 	handshakeDoneAcked bool
+	paramsDue          bool          // server: TLS waits for our transport parameters (supplyParams)
 	hdResentAt         protocol.Time // last HANDSHAKE_DONE resent for a Handshake packet
 	localParams        tparams.Parameters
 	peerParams         tparams.Parameters

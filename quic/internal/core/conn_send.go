@@ -82,6 +82,12 @@ func (c *Conn) PollTransmit(now protocol.Time, buf []byte, maxSegs int) (Transmi
 		}
 	}
 	if total == 0 {
+		if c.paramsDue {
+			// The ServerHello has gone (or cannot go yet): now the rest
+			// of the server's flight.
+			c.supplyParams(now)
+			return c.PollTransmit(now, buf, maxSegs)
+		}
 		return Transmit{}, false
 	}
 	c.lastSentAt = now
@@ -378,6 +384,7 @@ func (c *Conn) appendCrypto(b []byte, max int, sp *pnSpace, p *builtPacket) []by
 		}
 		off, data, _, _ := sp.cryptoSend.NextFrame(n, 1<<62)
 		f.Offset, f.Data = off, data
+		sp.cryptoLastOff = off
 		b = f.Append(b)
 		p.log.add2(logCrypto, off, uint64(len(data)))
 	}

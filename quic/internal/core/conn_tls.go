@@ -83,13 +83,14 @@ func (c *Conn) processTLSEvents(now protocol.Time) error {
 				return err
 			}
 		case tls.QUICTransportParametersRequired:
-			c.localParams = c.makeLocalParams()
-			c.localParams.StatelessResetToken, c.localParams.HasStatelessResetToken = c.serverResetToken, true
-			c.addPreferredAddress(&c.localParams)
-			c.tls.SetTransportParameters(c.encodeLocalParams())
-			if c.tracer != nil {
-				c.traceParams(now, &c.localParams, true)
+			// Only a server's TLS asks (a client's parameters go in
+			// before Start), with the ServerHello written and before it
+			// signs: see conn_server_flight.go.
+			if c.serverHelloFirst() {
+				c.paramsDue = true
+				continue
 			}
+			c.setLocalParams(now)
 		case tls.QUICResumeSession:
 			c.onResumeSession(e.SessionState)
 		case tls.QUICStoreSession:
@@ -105,6 +106,18 @@ func (c *Conn) processTLSEvents(now protocol.Time) error {
 		case tls.QUICErrorEvent:
 			return tlsError(e.Err)
 		}
+	}
+}
+
+// setLocalParams gives a server's TLS our transport parameters (RFC 9001,
+// 8.2).
+func (c *Conn) setLocalParams(now protocol.Time) {
+	c.localParams = c.makeLocalParams()
+	c.localParams.StatelessResetToken, c.localParams.HasStatelessResetToken = c.serverResetToken, true
+	c.addPreferredAddress(&c.localParams)
+	c.tls.SetTransportParameters(c.encodeLocalParams())
+	if c.tracer != nil {
+		c.traceParams(now, &c.localParams, true)
 	}
 }
 
