@@ -117,6 +117,13 @@ func (q *inbox) push(d inboundDatagram) (ok, lingering bool) {
 	return true, false
 }
 
+// pending reports whether datagrams wait.
+func (q *inbox) pending() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.items) > 0
+}
+
 // take moves the queued datagrams into into (emptied first) and returns it.
 func (q *inbox) take(into []inboundDatagram) []inboundDatagram {
 	q.mu.Lock()
@@ -141,11 +148,16 @@ func (c *Conn) run() {
 	for {
 		c.batch = c.inbox.take(c.batch)
 		c.mu.Lock()
-		now := c.ep.now()
-		for i := range c.batch {
-			c.core.HandleDatagram(now, c.batch[i].d)
-			c.ep.putBuf(c.batch[i].buf)
-			c.batch[i] = inboundDatagram{}
+		now := c.handleBatch()
+		if h := c.ep.hooks.batchHandled; h != nil {
+			h(c)
+		}
+		// What arrived while that ran (the rest of a handshake flight
+		// while TLS worked on its start, say) goes in too: one flush then
+		// answers both, and their ACKs ride together.
+		if c.inbox.pending() {
+			c.batch = c.inbox.take(c.batch)
+			now = c.handleBatch()
 		}
 		if c.core.NextTimeout() <= now {
 			c.core.HandleTimeout(now)
@@ -164,6 +176,9 @@ func (c *Conn) run() {
 			c.mu.Lock()
 			now = c.ep.now()
 			c.processEvents()
+		}
+		if h := c.ep.hooks.flushing; h != nil {
+			h(c)
 		}
 		c.flush(now)
 		c.processEvents()
@@ -196,6 +211,18 @@ func (c *Conn) run() {
 			return
 		}
 	}
+}
+
+// handleBatch hands the core the datagrams taken from the inbox and
+// returns the time it used.
+func (c *Conn) handleBatch() protocol.Time {
+	now := c.ep.now()
+	for i := range c.batch {
+		c.core.HandleDatagram(now, c.batch[i].d)
+		c.ep.putBuf(c.batch[i].buf)
+		c.batch[i] = inboundDatagram{}
+	}
+	return now
 }
 
 // shutdown runs when the endpoint closes: the connection sends its

@@ -53,9 +53,15 @@ type Endpoint struct {
 	// single marks an endpoint that Dial made for one connection: it
 	// closes when that connection ends.
 	single bool
-	// hooks are for tests: nil in use. Guarded by mu.
+	// hooks are for tests: nil in use. Guarded by mu, except the
+	// driver's, which drivers read without it: a test sets those before
+	// the endpoint's first connection.
 	hooks struct {
 		lingering, removed func(*Conn)
+		// batchHandled and flushing run in the driver with the
+		// connection's mu held: after it handled the datagrams it took,
+		// and before it sends.
+		batchHandled, flushing func(*Conn)
 	}
 }
 
