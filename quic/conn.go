@@ -46,6 +46,9 @@ type Conn struct {
 	lingerTimer *time.Timer
 	// batch holds the datagrams taken from the inbox, reused.
 	batch []inboundDatagram
+	// largeFlush: the last flush sent more than a small transmit
+	// buffer holds, so the next starts in a full one. Guarded by mu.
+	largeFlush bool
 }
 
 type inboundDatagram struct {
@@ -249,17 +252,30 @@ func (c *Conn) closeForShutdown() {
 }
 
 // flush sends everything the core has ready, in GSO batches, from a
-// transmit buffer borrowed from the endpoint for the duration.
+// transmit buffer borrowed from the endpoint for the duration: a small
+// one unless the last flush filled one, a full batch's after.
 func (c *Conn) flush(now protocol.Time) {
-	buf := c.ep.getTxBuf()
-	defer c.ep.putTxBuf(buf)
+	var buf *[]byte
+	if c.largeFlush {
+		buf = c.ep.getTxBuf()
+	} else {
+		buf = c.ep.getSmallTxBuf()
+	}
+	total := 0
 	for {
 		t, ok := c.core.PollTransmit(now, *buf, c.ep.socket().MaxSegments())
 		if !ok {
-			return
+			break
 		}
 		c.ep.socket().WriteGSO((*buf)[:t.Size], t.SegSize, t.Remote, uint8(t.ECN), t.Local)
+		total += t.Size
+		if len(*buf) == smallTxBufSize && t.Size+t.SegSize > smallTxBufSize {
+			c.ep.putTxBuf(buf)
+			buf = c.ep.getTxBuf()
+		}
 	}
+	c.ep.putTxBuf(buf)
+	c.largeFlush = total > smallTxBufSize
 }
 
 // processEvents acts on the core's events: wakes waiters, routes new

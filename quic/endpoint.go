@@ -42,9 +42,12 @@ type Endpoint struct {
 	// txBufs lends transmit buffers to connection drivers while they
 	// send: a few kept for good (a garbage collection, frequent while
 	// handshakes run, empties a sync.Pool), the overflow of a burst of
-	// concurrent senders in txPool.
-	txBufs chan *[]byte
-	txPool sync.Pool
+	// concurrent senders in txPool. A flush starts in one of
+	// txSmallBufs, enough for a handshake flight or a response, and only
+	// a sender with more to say takes a full GSO batch's buffer.
+	txBufs      chan *[]byte
+	txPool      sync.Pool
+	txSmallBufs chan *[]byte
 
 	acceptQ   chan *Conn
 	closing   chan struct{}
@@ -117,6 +120,7 @@ func newEndpoint(s *sock.Conn, tlsServer *tls.Config, conf *Config) (*Endpoint, 
 	e.sockp.Store(s)
 	e.bufs = make(chan *[]byte, 4096)
 	e.txBufs = make(chan *[]byte, keptTxBufs)
+	e.txSmallBufs = make(chan *[]byte, keptSmallTxBufs)
 	e.core = core.NewEndpoint(core.EndpointConfig{
 		Conn:         conf.coreConfig(tlsServer),
 		Server:       tlsServer != nil,
@@ -242,6 +246,15 @@ const txBufSize = 64 * 1500
 // client allocated).
 const keptTxBufs = 16
 
+// smallTxBufSize holds a few full-size datagrams: what most flushes
+// send. With 64 handshakes in parallel, full-size buffers for every
+// flush were reallocated after each GC: 5% of the bytes a client
+// allocated.
+const smallTxBufSize = 8 * 1500
+
+// keptSmallTxBufs covers a flush by each of 64 concurrent drivers.
+const keptSmallTxBufs = 64
+
 func (e *Endpoint) getTxBuf() *[]byte {
 	select {
 	case b := <-e.txBufs:
@@ -255,7 +268,24 @@ func (e *Endpoint) getTxBuf() *[]byte {
 	return &b
 }
 
+func (e *Endpoint) getSmallTxBuf() *[]byte {
+	select {
+	case b := <-e.txSmallBufs:
+		return b
+	default:
+	}
+	b := make([]byte, smallTxBufSize)
+	return &b
+}
+
 func (e *Endpoint) putTxBuf(b *[]byte) {
+	if len(*b) == smallTxBufSize {
+		select {
+		case e.txSmallBufs <- b:
+		default:
+		}
+		return
+	}
 	select {
 	case e.txBufs <- b:
 	default:
