@@ -23,6 +23,7 @@ import (
 	"crypto/tls"
 	"math/rand/v2"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/quicr/quicr/qlog"
@@ -103,6 +104,7 @@ type Conn struct {
 	handshakeDoneSend  bool   // server: HANDSHAKE_DONE to send (again)
 	handshakeDoneAcked bool
 	paramsDue          bool          // server: TLS waits for our transport parameters (supplyParams)
+	handshaking        *atomic.Int64 // server: its endpoint's handshakes in progress
 	hdResentAt         protocol.Time // last HANDSHAKE_DONE resent for a Handshake packet
 	localParams        tparams.Parameters
 	peerParams         tparams.Parameters

@@ -25,11 +25,17 @@ import (
 const flightOverhead = 1024
 
 // serverHelloFirst reports whether the ServerHello leaves before TLS
-// writes the rest of the flight: only when the whole flight, with the
-// extra datagram, fits in the anti-amplification budget (RFC 9000, 8.1).
-// A split that made the server wait a round trip for the client's next
-// datagram would cost far more than it saves.
+// writes the rest of the flight. Not with other handshakes in progress:
+// the cores have work anyway, the client's key exchange would not run
+// beside the signature, and the extra datagram would only cost time. And
+// only when the whole flight, with the extra datagram, fits in the
+// anti-amplification budget (RFC 9000, 8.1): a split that made the server
+// wait a round trip for the client's next datagram would cost far more
+// than it saves.
 func (c *Conn) serverHelloFirst() bool {
+	if c.handshaking != nil && c.handshaking.Load() > 1 {
+		return false
+	}
 	chain := certChainLen(c.tlsConfig)
 	if chain < 0 {
 		return false

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/quicr/quicr/quic/internal/connid"
@@ -89,7 +90,8 @@ type Endpoint struct {
 	// reused: Initials from unknown clients are what a flood sends.
 	openBuf []byte
 	// handshakes counts server connections not yet past the handshake.
-	handshakes int
+	// Changed under mu; atomic so that connections read it without.
+	handshakes atomic.Int64
 	accepted   int
 	// resetBudget limits stateless resets (RFC 9000, 10.3.3): refilled
 	// over time, spent per reset.
@@ -256,8 +258,8 @@ func (e *Endpoint) RemoveConn(c *Conn) {
 		}
 	}
 	c.routes, c.resetRoutes = nil, nil
-	if !c.isClient && !c.handshakeDone && e.handshakes > 0 {
-		e.handshakes--
+	if !c.isClient && !c.handshakeDone && e.handshakes.Load() > 0 {
+		e.handshakes.Add(-1)
 	}
 }
 
@@ -266,8 +268,8 @@ func (e *Endpoint) RemoveConn(c *Conn) {
 func (e *Endpoint) HandshakeDone(c *Conn) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if !c.isClient && e.handshakes > 0 {
-		e.handshakes--
+	if !c.isClient && e.handshakes.Load() > 0 {
+		e.handshakes.Add(-1)
 	}
 }
 
@@ -412,7 +414,7 @@ func (e *Endpoint) accept(now protocol.Time, d Datagram, hdr *packet.LongHeader,
 			}
 		}
 	}
-	if !p.AddressValidated && (e.cfg.RequireRetry || (e.cfg.RetryThreshold > 0 && e.handshakes >= e.cfg.RetryThreshold)) {
+	if !p.AddressValidated && (e.cfg.RequireRetry || (e.cfg.RetryThreshold > 0 && e.handshakes.Load() >= int64(e.cfg.RetryThreshold))) {
 		defer e.mu.Unlock()
 		return e.retry(d, hdr, wall, reply)
 	}
@@ -442,8 +444,9 @@ func (e *Endpoint) accept(now protocol.Time, d Datagram, hdr *packet.LongHeader,
 	// Retransmitted Initials keep the client's DCID until it learns ours.
 	e.route(hdr.DCID, c)
 	c.clientDCIDRoute = hdr.DCID
-	e.handshakes++
+	e.handshakes.Add(1)
 	e.accepted++
+	c.handshaking = &e.handshakes
 	return Route{Kind: RouteNewConn, Conn: c}
 }
 

@@ -103,3 +103,26 @@ func checkSplitFlight(t *testing.T, sv *simEP, s *Conn, now protocol.Time) {
 		t.Fatalf("%d datagrams, Handshake packets among them %v, TLS still waiting %v", n, seenHandshake, s.paramsDue)
 	}
 }
+
+// TestServerHelloFirstOnlyWhenIdle checks that a server with another
+// handshake in progress sends its first flight whole: the split pays
+// off only when a core is free to run the client's side beside it.
+func TestServerHelloFirstOnlyWhenIdle(t *testing.T) {
+	seed := simnet.TestSeed(t)
+	cl, sv := newSimEP(t, false, seed, nil), newSimEP(t, true, seed, nil)
+	svAddr := netip.MustParseAddrPort("192.0.2.2:443")
+	var now protocol.Time
+	for i, wantSplit := range []bool{true, false} {
+		clAddr := netip.AddrPortFrom(netip.MustParseAddr("192.0.2.1"), uint16(4433+i))
+		cl.dial(now, svAddr)
+		for _, d := range drainTransmits(cl, now) {
+			sv.HandleDatagram(now, simnet.Datagram{From: clAddr, To: svAddr, Data: d})
+		}
+		if len(sv.accepted) != i+1 {
+			t.Fatalf("server accepted %d connections, want %d", len(sv.accepted), i+1)
+		}
+		if split := sv.accepted[i].paramsDue; split != wantSplit {
+			t.Errorf("handshake %d (%d in progress before it): ServerHello first %v, want %v", i, i, split, wantSplit)
+		}
+	}
+}
