@@ -72,21 +72,29 @@ func TestWholeMessages(t *testing.T) {
 // far longer than cryptoStreamChunk (about 60 KB of names), alone and with
 // the messages behind it, so it reaches TLS in pieces.
 func TestSimLongCertificate(t *testing.T) {
-	names := make([]string, 2000)
-	for i := range names {
-		names[i] = fmt.Sprintf("host-%04d.long-certificate.example", i)
-	}
-	chain, err := certs.GenerateChain(certs.Options{ChainLength: 2, ExtraNames: names})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := len(chain.Certificate.Certificate[0]); n < 4*cryptoStreamChunk/2 {
+	chain := longChain(t, 2, 2000)
+	if n := len(chain.Certificate[0]); n < 4*cryptoStreamChunk/2 {
 		t.Fatalf("leaf of %d bytes, want well over %d", n, cryptoStreamChunk)
 	}
 	for seed := range uint64(3) {
 		p, _, sv, c := newSimPairWith(t, 10+seed, simnet.SimpleP2P(), nil, func(ec *EndpointConfig) {
-			ec.Conn.TLS.Certificates = []tls.Certificate{chain.Certificate}
+			ec.Conn.TLS.Certificates = []tls.Certificate{chain}
 		})
 		establish(t, p, c, sv)
 	}
+}
+
+// longChain makes a certificate chain of length certificates whose leaf
+// names names hosts besides localhost: about 30 bytes each.
+func longChain(t testing.TB, length, names int) tls.Certificate {
+	t.Helper()
+	extra := make([]string, names)
+	for i := range extra {
+		extra[i] = fmt.Sprintf("host-%04d.long-certificate.example", i)
+	}
+	chain, err := certs.GenerateChain(certs.Options{ChainLength: length, ExtraNames: extra})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return chain.Certificate
 }

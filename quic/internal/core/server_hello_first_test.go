@@ -2,11 +2,9 @@ package core
 
 import (
 	"crypto/tls"
-	"fmt"
 	"net/netip"
 	"testing"
 
-	"github.com/quicr/quicr/certs"
 	"github.com/quicr/quicr/quic/internal/protocol"
 	"github.com/quicr/quicr/quic/internal/simnet"
 )
@@ -21,15 +19,8 @@ import (
 // the certificate, TLS writes the whole flight before anything leaves.
 // Every handshake completes.
 func TestServerHelloFirst(t *testing.T) {
-	names := make([]string, 200)
-	for i := range names {
-		names[i] = fmt.Sprintf("host-%03d.long-chain.example", i)
-	}
-	long, err := certs.GenerateChain(certs.Options{ChainLength: 3, ExtraNames: names})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := certChainLen(&tls.Config{Certificates: []tls.Certificate{long.Certificate}}); n < 5000 {
+	long := longChain(t, 3, 200)
+	if n := certChainLen(&tls.Config{Certificates: []tls.Certificate{long}}); n < 5000 {
 		t.Fatalf("long chain of %d bytes, want over 5000", n)
 	}
 	tests := []struct {
@@ -39,7 +30,7 @@ func TestServerHelloFirst(t *testing.T) {
 	}{
 		{"short chain", nil, true},
 		{"long chain", func(ec *EndpointConfig) {
-			ec.Conn.TLS.Certificates = []tls.Certificate{long.Certificate}
+			ec.Conn.TLS.Certificates = []tls.Certificate{long}
 		}, false},
 		{"certificate callback", func(ec *EndpointConfig) {
 			cert := ec.Conn.TLS.Certificates[0]
