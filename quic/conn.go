@@ -253,10 +253,12 @@ func (c *Conn) closeForShutdown() {
 
 // flush sends everything the core has ready, in GSO batches, from a
 // transmit buffer borrowed from the endpoint for the duration: a small
-// one unless the last flush filled one, a full batch's after.
+// one unless the last flush filled one, a full batch's after. A
+// connection allowed datagrams larger than a small buffer always takes a
+// full one: the core builds only datagrams that fit at the path's size.
 func (c *Conn) flush(now protocol.Time) {
 	var buf *[]byte
-	if c.largeFlush {
+	if c.largeFlush || c.core.MaxUDPPayloadSize() > smallTxBufSize {
 		buf = c.ep.getTxBuf()
 	} else {
 		buf = c.ep.getSmallTxBuf()

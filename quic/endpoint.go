@@ -48,6 +48,8 @@ type Endpoint struct {
 	txBufs      chan *[]byte
 	txPool      sync.Pool
 	txSmallBufs chan *[]byte
+	// txFullMade counts the full-size transmit buffers allocated.
+	txFullMade atomic.Int64
 
 	acceptQ   chan *Conn
 	closing   chan struct{}
@@ -264,6 +266,7 @@ func (e *Endpoint) getTxBuf() *[]byte {
 	if b, ok := e.txPool.Get().(*[]byte); ok {
 		return b
 	}
+	e.txFullMade.Add(1)
 	b := make([]byte, txBufSize)
 	return &b
 }

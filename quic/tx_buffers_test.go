@@ -12,22 +12,49 @@ import (
 // handshake and a short exchange fit small ones and take no full-size GSO
 // buffer; a bulk transfer moves to full-size ones.
 func TestTransmitBuffers(t *testing.T) {
-	srv, ctls := echoServer(t, nil)
-	defer srv.Close()
-	cl := listenClient(t, nil)
+	cl, srv, echo := echoPair(t, nil)
+	echo(100)
+	if n := cl.txFullMade.Load() + srv.txFullMade.Load(); n != 0 {
+		t.Errorf("%d full-size transmit buffers made for a handshake and 100 bytes", n)
+	}
+	echo(4 << 20)
+	if cl.txFullMade.Load() == 0 || srv.txFullMade.Load() == 0 {
+		t.Errorf("full-size transmit buffers made for 4 MiB each way: client %d, server %d; want some on each", cl.txFullMade.Load(), srv.txFullMade.Load())
+	}
+}
+
+// TestTransmitBuffersLargeDatagrams checks that a connection allowed
+// datagrams larger than a small transmit buffer (PMTUD finds 16000 bytes
+// on loopback) still sends everything: its flushes start in full-size
+// buffers.
+func TestTransmitBuffersLargeDatagrams(t *testing.T) {
+	_, _, echo := echoPair(t, &Config{MaxUDPPayloadSize: 16000})
+	for range 3 {
+		echo(2 << 20)
+	}
+}
+
+// echoPair connects a client endpoint to an echo server, both with conf,
+// and returns them with a function that sends n bytes on a new stream and
+// checks they come back within 10 s.
+func echoPair(t *testing.T, conf *Config) (cl, srv *Endpoint, echo func(n int)) {
+	srv, ctls := echoServer(t, conf)
+	t.Cleanup(func() { srv.Close() })
+	cl = listenClient(t, conf)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
 	c, err := cl.Dial(ctx, srv.Addr().String(), ctls, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.CloseWithError(0, "")
-	echo := func(n int) {
+	t.Cleanup(func() { c.CloseWithError(0, "") })
+	echo = func(n int) {
 		t.Helper()
 		s, err := c.OpenStreamSync(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
+		s.SetReadDeadline(time.Now().Add(10 * time.Second))
 		msg := bytes.Repeat([]byte{'q'}, n)
 		go func() {
 			s.Write(msg)
@@ -38,16 +65,5 @@ func TestTransmitBuffers(t *testing.T) {
 			t.Fatalf("echo of %d bytes: %d back, %v", n, len(got), err)
 		}
 	}
-	fullSize := func(ep *Endpoint) int { return len(ep.txBufs) }
-	echo(100)
-	if n := fullSize(cl) + fullSize(srv); n != 0 {
-		t.Errorf("%d full-size transmit buffers taken for a handshake and 100 bytes", n)
-	}
-	if len(cl.txSmallBufs) == 0 || len(srv.txSmallBufs) == 0 {
-		t.Errorf("small transmit buffers kept: client %d, server %d; want some on each", len(cl.txSmallBufs), len(srv.txSmallBufs))
-	}
-	echo(4 << 20)
-	if fullSize(cl) == 0 || fullSize(srv) == 0 {
-		t.Errorf("full-size transmit buffers after 4 MiB each way: client %d, server %d; want some on each", fullSize(cl), fullSize(srv))
-	}
+	return cl, srv, echo
 }

@@ -304,3 +304,7 @@ func (c *Conn) Metrics() recovery.Metrics { return c.loss.Metrics() }
 
 // RemoteAddr returns the peer's current address.
 func (c *Conn) RemoteAddr() netip.AddrPort { return c.path.remote }
+
+// MaxUDPPayloadSize returns the size of the largest datagram the
+// connection may send (Config.MaxUDPPayloadSize).
+func (c *Conn) MaxUDPPayloadSize() int { return c.cfg.MaxUDPPayloadSize }
