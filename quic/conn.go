@@ -120,13 +120,6 @@ func (q *inbox) push(d inboundDatagram) (ok, lingering bool) {
 	return true, false
 }
 
-// pending reports whether datagrams wait.
-func (q *inbox) pending() bool {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return len(q.items) > 0
-}
-
 // take moves the queued datagrams into into (emptied first) and returns it.
 func (q *inbox) take(into []inboundDatagram) []inboundDatagram {
 	q.mu.Lock()
@@ -157,9 +150,9 @@ func (c *Conn) run() {
 		}
 		// What arrived while that ran (the rest of a handshake flight
 		// while TLS worked on its start, say) goes in too: one flush then
-		// answers both, and their ACKs ride together.
-		if c.inbox.pending() {
-			c.batch = c.inbox.take(c.batch)
+		// answers both, and their ACKs ride together. One take: the
+		// inbox's lock once, not a look and then a take.
+		if c.batch = c.inbox.take(c.batch); len(c.batch) > 0 {
 			now = c.handleBatch()
 		}
 		if c.core.NextTimeout() <= now {

@@ -100,3 +100,10 @@ func TestDriverHandlesArrivalsBeforeFlush(t *testing.T) {
 	}
 	t.Fatal("in 100 handshakes the server's flight never came in two batches")
 }
+
+// pending reports whether datagrams wait in q.
+func (q *inbox) pending() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.items) > 0
+}
