@@ -103,6 +103,7 @@ type Conn struct {
 	handshakeConfirmed bool   // RFC 9001, 4.1.2
 	handshakeDoneSend  bool   // server: HANDSHAKE_DONE to send (again)
 	handshakeDoneAcked bool
+	noTicket           bool          // server: the ClientHello offers no psk_dhe_ke, so no ticket (client_hello.go)
 	paramsDue          bool          // server: TLS waits for our transport parameters (supplyParams)
 	handshaking        *atomic.Int64 // server: its endpoint's handshakes in progress
 	hdResentAt         protocol.Time // last HANDSHAKE_DONE resent for a Handshake packet

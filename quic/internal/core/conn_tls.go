@@ -192,6 +192,11 @@ func (c *Conn) handleCryptoFrame(now protocol.Time, space protocol.Space, off ui
 			c.cryptoScratch = slices.Grow(c.cryptoScratch[:0], int(n))[:n]
 			data = c.cryptoScratch[:sp.cryptoRecv.PeekAt(0, c.cryptoScratch)]
 		}
+		if !c.isClient && space == protocol.SpaceInitial {
+			if dhe, known := clientHelloPSKModes(data); known {
+				c.noTicket = !dhe
+			}
+		}
 		err := c.tls.HandleData(spaceLevel(space), data)
 		sp.cryptoRecv.Consume(int(n))
 		if err != nil {
@@ -384,6 +389,9 @@ func (c *Conn) onHandshakeDone(now protocol.Time) error {
 		// (RFC 9001, 4.1.2); it tells the client with HANDSHAKE_DONE.
 		c.handshakeDoneSend = true
 		c.confirmHandshake(now)
+		if c.noTicket {
+			return nil
+		}
 		opts := tls.QUICSessionTicketOptions{EarlyData: c.cfg.Allow0RTT}
 		var extra tls.SessionState
 		withTicketParams(&extra, &c.localParams)
