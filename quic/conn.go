@@ -148,6 +148,11 @@ func (c *Conn) run() {
 		if h := c.ep.hooks.batchHandled; h != nil {
 			h(c)
 		}
+		// A client that has just read the ServerHello looks at the
+		// socket itself for the rest of the server's flight (readNow).
+		if c.core.AwaitsServerFlight() {
+			c.ep.readNow()
+		}
 		// What arrived while that ran (the rest of a handshake flight
 		// while TLS worked on its start, say) goes in too: one flush then
 		// answers both, and their ACKs ride together. One take: the

@@ -35,6 +35,11 @@ type Endpoint struct {
 	core  *core.Endpoint
 	conns map[*core.Conn]*Conn
 	reply []byte
+	// readNow's scratch, made on first use; readNowMu keeps one caller.
+	readNowMu    sync.Mutex
+	readNowMsgs  []sock.Message
+	readNowReply []byte
+	readNowGot   atomic.Int64 // datagrams readNow routed
 	// bufs recycles the copies of received datagrams handed to
 	// connections: a bounded free list, so steady state allocates nothing
 	// (a sync.Pool is emptied by every GC).
@@ -185,19 +190,56 @@ func (e *Endpoint) readLoop() {
 		for i := range n {
 			m := &msgs[i]
 			for s := range m.NumSegments() {
-				e.handleDatagram(m.Segment(s), m.Addr, m.Local, m.ECN)
+				e.handleDatagram(m.Segment(s), m.Addr, m.Local, m.ECN, e.reply)
 			}
 		}
 	}
 }
 
-// handleDatagram routes one datagram.
-func (e *Endpoint) handleDatagram(b []byte, from netip.AddrPort, local netip.Addr, ecn uint8) {
+// readNow routes the datagrams queued on the socket without waiting for
+// the reader goroutine. A client's driver calls it when it has read a
+// ServerHello that came ahead of the rest of the server's flight (a quiet
+// server sends it before it signs: core/conn_server_flight.go). The rest
+// usually arrives while TLS works on the ServerHello, and the reader,
+// woken by the runtime's poller, is often not scheduled until the driver
+// lets go of its processor; the driver would then first send an ACK of
+// the ServerHello alone, a padded datagram each way, before it reads the
+// flight. Measured on loopback: 3.5 sends a handshake down to 3.2, and
+// about 1% more sequential handshakes a second.
+func (e *Endpoint) readNow() {
+	if !e.readNowMu.TryLock() {
+		return
+	}
+	defer e.readNowMu.Unlock()
+	if e.readNowMsgs == nil {
+		e.readNowMsgs = sock.NewMessages(readNowBatch)
+		e.readNowReply = make([]byte, len(e.reply))
+	}
+	n, err := e.socket().TryReadBatch(e.readNowMsgs)
+	if err != nil {
+		return // the reader meets it too
+	}
+	for i := range n {
+		m := &e.readNowMsgs[i]
+		for s := range m.NumSegments() {
+			e.handleDatagram(m.Segment(s), m.Addr, m.Local, m.ECN, e.readNowReply)
+		}
+		e.readNowGot.Add(int64(m.NumSegments()))
+	}
+}
+
+// readNowBatch is how many messages (each up to 64 KB of GRO segments)
+// readNow takes: a handshake flight is a few datagrams.
+const readNowBatch = 2
+
+// handleDatagram routes one datagram; reply is the caller's buffer for a
+// stateless reply.
+func (e *Endpoint) handleDatagram(b []byte, from netip.AddrPort, local netip.Addr, ecn uint8, reply []byte) {
 	now := e.now()
 	d := core.Datagram{Remote: from, Local: netip.AddrPortFrom(local, 0), ECN: recovery.ECN(ecn), Data: b}
 	// The core endpoint locks for itself; e.mu is for e.conns only, so
 	// that building a new connection does not hold up the drivers.
-	r := e.core.Route(now, d, e.reply)
+	r := e.core.Route(now, d, reply)
 	var c *Conn
 	switch r.Kind {
 	case core.RouteConn:

@@ -291,6 +291,13 @@ func (c *Conn) OriginalDestConnID() protocol.ConnectionID { return c.odcid }
 // HandshakeComplete reports whether the TLS handshake finished.
 func (c *Conn) HandshakeComplete() bool { return c.handshakeDone }
 
+// AwaitsServerFlight reports whether a client has read the ServerHello
+// and waits for the rest of the server's flight: it has Handshake keys
+// and no 1-RTT read keys yet.
+func (c *Conn) AwaitsServerFlight() bool {
+	return c.isClient && c.spaces[protocol.SpaceHandshake].open != nil && !c.oneRTT.CanOpen()
+}
+
 // Used0RTT reports whether 0-RTT data was accepted.
 func (c *Conn) Used0RTT() bool { return c.used0RTT }
 

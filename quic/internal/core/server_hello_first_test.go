@@ -117,3 +117,43 @@ func TestServerHelloFirstOnlyWhenIdle(t *testing.T) {
 		}
 	}
 }
+
+// TestAwaitsServerFlight follows a client through a split first flight:
+// it waits for the rest of the server's flight once it has read the
+// ServerHello, and neither before nor after.
+func TestAwaitsServerFlight(t *testing.T) {
+	seed := simnet.TestSeed(t)
+	cl, sv := newSimEP(t, false, seed, nil), newSimEP(t, true, seed, nil)
+	clAddr, svAddr := netip.MustParseAddrPort("192.0.2.1:4433"), netip.MustParseAddrPort("192.0.2.2:443")
+	var now protocol.Time
+	c := cl.dial(now, svAddr)
+	for _, d := range drainTransmits(cl, now) {
+		sv.HandleDatagram(now, simnet.Datagram{From: clAddr, To: svAddr, Data: d})
+	}
+	if c.AwaitsServerFlight() {
+		t.Fatal("before the ServerHello: the client already waits for the rest of the flight")
+	}
+	toClient := func(d []byte) {
+		cl.HandleDatagram(now, simnet.Datagram{From: svAddr, To: clAddr, Data: d})
+	}
+	var rest [][]byte
+	for _, d := range drainTransmits(sv, now) {
+		if hs := longHeaders(d); len(hs) == 1 && hs[0].Type == protocol.PacketInitial && len(rest) == 0 {
+			toClient(d) // the ServerHello's datagrams, ahead of the rest
+			continue
+		}
+		rest = append(rest, d)
+	}
+	if len(rest) == 0 {
+		t.Fatal("the server's flight was not split")
+	}
+	if !c.AwaitsServerFlight() {
+		t.Fatal("with the ServerHello read: the client does not wait for the rest of the flight")
+	}
+	for _, d := range rest {
+		toClient(d)
+	}
+	if !c.handshakeDone || c.AwaitsServerFlight() {
+		t.Fatalf("with the whole flight read: handshake done %v, waits for the flight %v; want true, false", c.handshakeDone, c.AwaitsServerFlight())
+	}
+}

@@ -158,6 +158,19 @@ func (c *Conn) ReadBatch(msgs []Message) (int, error) {
 	return c.readBatch(msgs)
 }
 
+// TryReadBatch is ReadBatch without the wait: it returns 0 at once when
+// nothing is queued. It may run while another goroutine waits in
+// ReadBatch (a goroutine busy for a while can pick up what arrived
+// meanwhile without waiting for the reader to be scheduled); a second
+// concurrent TryReadBatch returns 0. Where reads cannot be made without
+// waiting (no system-call path), it always returns 0.
+func (c *Conn) TryReadBatch(msgs []Message) (int, error) {
+	if len(msgs) == 0 {
+		return 0, nil
+	}
+	return c.tryReadBatch(msgs)
+}
+
 // WriteBatch sends msgs in order and returns how many were sent completely.
 // A message with SegSize set goes out as several datagrams. On error, n is
 // the index of the message that failed (some of its segments may have gone

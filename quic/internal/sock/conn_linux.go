@@ -18,7 +18,8 @@ type sysConn struct {
 	family int // unix.AF_INET or unix.AF_INET6
 	v6only bool
 	rd     reader
-	batch  int // mmsghdrs per reader and writer
+	try    reader // TryReadBatch's, beside a parked ReadBatch
+	batch  int    // mmsghdrs per reader and writer
 
 	// Idle writers, one per concurrent write at most. A plain free list
 	// rather than a sync.Pool, so that a GC never makes a send allocate.
@@ -67,6 +68,7 @@ func (c *Conn) setupSys() error {
 	c.sys.rc = rc
 	c.sys.batch = c.opts.batchSize()
 	c.sys.rd.init(c.sys.batch)
+	c.sys.try.init(c.sys.batch)
 	c.sys.wfree = make([]*writer, 0, maxIdleWriters)
 	return nil
 }
@@ -162,6 +164,13 @@ func (c *Conn) readBatch(msgs []Message) (int, error) {
 		return c.readSys(msgs)
 	}
 	return c.readPlain(msgs)
+}
+
+func (c *Conn) tryReadBatch(msgs []Message) (int, error) {
+	if c.sys.raw {
+		return c.tryReadSys(msgs)
+	}
+	return 0, nil
 }
 
 func (c *Conn) writeBatch(msgs []Message) (int, error) {

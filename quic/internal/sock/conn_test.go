@@ -40,6 +40,11 @@ func TestPlainPacketConn(t *testing.T) {
 	if err := b.WriteGSO(payload(9, 50), 0, a.LocalAddr(), ECNNotECT, netip.Addr{}); err != nil {
 		t.Fatal(err)
 	}
+	// TryReadBatch has no way to read without waiting here: it never
+	// takes the datagram.
+	if n, err := a.TryReadBatch(NewMessages(1)); n != 0 || err != nil {
+		t.Fatalf("TryReadBatch on a plain conn = %d, %v; want 0, nil", n, err)
+	}
 	got = readDatagrams(t, a, 1)
 	checkDatagrams(t, got, map[int][]byte{9: payload(9, 50)})
 	if got[0].from != b.LocalAddr() || got[0].local != netip.MustParseAddr("127.0.0.1") {

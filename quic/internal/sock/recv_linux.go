@@ -26,6 +26,7 @@ type reader struct {
 	got   int
 	errno syscall.Errno
 	fn    func(fd uintptr) bool
+	ctl   func(fd uintptr) // doTryRead, for RawConn.Control
 }
 
 func (r *reader) init(batch int) {
@@ -34,6 +35,7 @@ func (r *reader) init(batch int) {
 	r.names = make([]unix.RawSockaddrInet6, batch)
 	r.oob = make([]byte, batch*recvControlSpace)
 	r.fn = r.doRead
+	r.ctl = r.doTryRead
 }
 
 // doRead makes one recvmmsg (or recvmsg) call; false asks the runtime
@@ -70,30 +72,7 @@ func (c *Conn) readSys(msgs []Message) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for {
-		r.batch = c.batch.Load()
-		n := min(len(msgs), len(r.hdrs))
-		if !r.batch {
-			n = 1
-		}
-		for i := range n {
-			h := &r.hdrs[i]
-			buf := msgs[i].Buf
-			iov := &r.iovs[i]
-			iov.Base = nil
-			if len(buf) > 0 {
-				iov.Base = &buf[0]
-			}
-			iov.SetLen(len(buf))
-			h.Hdr.Name = (*byte)(unsafe.Pointer(&r.names[i]))
-			h.Hdr.Namelen = unix.SizeofSockaddrInet6
-			h.Hdr.Iov = iov
-			h.Hdr.SetIovlen(1)
-			h.Hdr.Control = &r.oob[i*recvControlSpace]
-			h.Hdr.SetControllen(recvControlSpace)
-			h.Hdr.Flags = 0
-			h.Len = 0
-		}
-		r.count = n
+		r.prepare(c, msgs)
 		if err := c.sys.rc.Read(r.fn); err != nil {
 			return 0, err
 		}
@@ -104,19 +83,100 @@ func (c *Conn) readSys(msgs []Message) (int, error) {
 			}
 			continue
 		}
-		if r.errno != 0 {
-			name := "recvmsg"
-			if r.batch {
-				name = "recvmmsg"
-			}
-			return 0, os.NewSyscallError(name, r.errno)
-		}
-		for i := range r.got {
-			c.fillReceived(&msgs[i], &r.hdrs[i], &r.names[i], r.oob[i*recvControlSpace:(i+1)*recvControlSpace])
-		}
-		c.stats.countReceived(msgs[:r.got])
-		return r.got, nil
+		return r.finish(c, msgs)
 	}
+}
+
+// doTryRead is doRead with MSG_DONTWAIT: nothing queued is zero
+// datagrams, not an error.
+func (r *reader) doTryRead(fd uintptr) {
+	for {
+		var n uintptr
+		var e syscall.Errno
+		if r.batch {
+			n, _, e = unix.Syscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&r.hdrs[0])), uintptr(r.count), unix.MSG_DONTWAIT, 0, 0)
+		} else {
+			n, _, e = unix.Syscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&r.hdrs[0].Hdr)), unix.MSG_DONTWAIT)
+			if e == 0 {
+				r.hdrs[0].Len = uint32(n)
+				n = 1
+			}
+		}
+		switch e {
+		case unix.EINTR:
+			continue
+		case 0:
+			r.got, r.errno = int(n), 0
+		case unix.EAGAIN:
+			r.got, r.errno = 0, 0
+		default:
+			r.got, r.errno = 0, e
+		}
+		return
+	}
+}
+
+// tryReadSys is readSys without waiting, on its own scratch space: it
+// calls recvmmsg with MSG_DONTWAIT from RawConn.Control, which takes none
+// of the poller's read lock that a ReadBatch parked in RawConn.Read holds.
+func (c *Conn) tryReadSys(msgs []Message) (int, error) {
+	r := &c.sys.try
+	if !r.mu.TryLock() {
+		return 0, nil // another goroutine is already looking
+	}
+	defer r.mu.Unlock()
+	r.prepare(c, msgs)
+	if err := c.sys.rc.Control(r.ctl); err != nil {
+		return 0, err
+	}
+	if r.errno == unix.ENOSYS {
+		return 0, nil // the next ReadBatch falls back to recvmsg
+	}
+	return r.finish(c, msgs)
+}
+
+// prepare points r's headers at msgs' buffers for one call.
+func (r *reader) prepare(c *Conn, msgs []Message) {
+	r.batch = c.batch.Load()
+	n := min(len(msgs), len(r.hdrs))
+	if !r.batch {
+		n = 1
+	}
+	for i := range n {
+		h := &r.hdrs[i]
+		buf := msgs[i].Buf
+		iov := &r.iovs[i]
+		iov.Base = nil
+		if len(buf) > 0 {
+			iov.Base = &buf[0]
+		}
+		iov.SetLen(len(buf))
+		h.Hdr.Name = (*byte)(unsafe.Pointer(&r.names[i]))
+		h.Hdr.Namelen = unix.SizeofSockaddrInet6
+		h.Hdr.Iov = iov
+		h.Hdr.SetIovlen(1)
+		h.Hdr.Control = &r.oob[i*recvControlSpace]
+		h.Hdr.SetControllen(recvControlSpace)
+		h.Hdr.Flags = 0
+		h.Len = 0
+	}
+	r.count = n
+}
+
+// finish turns a call's result into msgs.
+func (r *reader) finish(c *Conn, msgs []Message) (int, error) {
+	if r.errno != 0 {
+		name := "recvmsg"
+		if r.batch {
+			name = "recvmmsg"
+		}
+		return 0, os.NewSyscallError(name, r.errno)
+	}
+	for i := range r.got {
+		c.fillReceived(&msgs[i], &r.hdrs[i], &r.names[i], r.oob[i*recvControlSpace:(i+1)*recvControlSpace])
+	}
+	c.stats.countReceived(msgs[:r.got])
+	return r.got, nil
 }
 
 func (c *Conn) fillReceived(m *Message, h *unix.Mmsghdr, name *unix.RawSockaddrInet6, oob []byte) {
