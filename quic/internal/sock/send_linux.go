@@ -48,15 +48,16 @@ func newWriter(batch int) *writer {
 }
 
 // doWrite makes one sendmmsg (or sendmsg) call; false asks the runtime
-// poller to wait until the socket is writable.
+// poller to wait until the socket is writable. A raw system call: see
+// reader.doRead.
 func (w *writer) doWrite(fd uintptr) bool {
 	for {
 		var n uintptr
 		var e syscall.Errno
 		if w.batch {
-			n, _, e = unix.Syscall6(unix.SYS_SENDMMSG, fd, uintptr(unsafe.Pointer(&w.hdrs[0])), uintptr(w.count), 0, 0, 0)
+			n, _, e = unix.RawSyscall6(unix.SYS_SENDMMSG, fd, uintptr(unsafe.Pointer(&w.hdrs[0])), uintptr(w.count), 0, 0, 0)
 		} else {
-			_, _, e = unix.Syscall(unix.SYS_SENDMSG, fd, uintptr(unsafe.Pointer(&w.hdrs[0].Hdr)), 0)
+			_, _, e = unix.RawSyscall(unix.SYS_SENDMSG, fd, uintptr(unsafe.Pointer(&w.hdrs[0].Hdr)), 0)
 			n = 1
 		}
 		switch e {
