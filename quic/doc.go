@@ -16,7 +16,10 @@
 // that connection's bounded inbound queue; when the queue is full the
 // datagram is dropped, as the network might have. Datagrams that belong to
 // no connection are answered right there: Version Negotiation, Retry or a
-// stateless reset.
+// stateless reset. One exception: a client connection that has just read
+// a ServerHello sent ahead of the rest of the server's flight reads the
+// socket once itself, so that the flight, which usually arrives while TLS
+// works on the ServerHello, is answered in the same step.
 //
 // Each Conn runs one driver goroutine. The protocol state machine
 // (internal/core) sits behind a mutex that the driver and the application
@@ -30,6 +33,14 @@
 //
 // Endpoint.Close closes every connection with CONNECTION_CLOSE and returns
 // once all goroutines have exited: no goroutine outlives it.
+//
+// # Resumption
+//
+// A server sends one session ticket per connection, after the handshake,
+// and only to a client that offers resumption in its ClientHello (the
+// psk_dhe_ke mode, RFC 8446, 4.2.9): a crypto/tls client does when its
+// tls.Config has a ClientSessionCache, which is also where Dial and
+// DialEarly look for a ticket to resume with.
 //
 // # Closing
 //
