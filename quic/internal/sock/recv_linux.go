@@ -51,30 +51,42 @@ func (r *reader) init(batch int) {
 // handshakes 1140 vs 1054 a second, a 1 GiB download 10.2 vs 7.7 Gbit/s
 // with 17% less CPU, request/response 98.6k vs 92.3k a second.
 func (r *reader) doRead(fd uintptr) bool {
+	n, e := r.recv(fd, 0)
+	if e == unix.EAGAIN {
+		return false
+	}
+	r.setResult(n, e)
+	return true
+}
+
+// recv makes the call with flags, again if a signal interrupted it, and
+// returns the datagrams read.
+func (r *reader) recv(fd uintptr, flags int) (uintptr, syscall.Errno) {
 	for {
 		var n uintptr
 		var e syscall.Errno
 		if r.batch {
-			n, _, e = unix.RawSyscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&r.hdrs[0])), uintptr(r.count), 0, 0, 0)
+			n, _, e = unix.RawSyscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&r.hdrs[0])), uintptr(r.count), uintptr(flags), 0, 0)
 		} else {
-			n, _, e = unix.RawSyscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&r.hdrs[0].Hdr)), 0)
+			n, _, e = unix.RawSyscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&r.hdrs[0].Hdr)), uintptr(flags))
 			if e == 0 {
 				r.hdrs[0].Len = uint32(n)
 				n = 1
 			}
 		}
-		switch e {
-		case unix.EINTR:
-			continue
-		case unix.EAGAIN:
-			return false
-		case 0:
-			r.got, r.errno = int(n), 0
-		default:
-			r.got, r.errno = 0, e
+		if e != unix.EINTR {
+			return n, e
 		}
-		return true
 	}
+}
+
+// setResult records a call's outcome for finish.
+func (r *reader) setResult(n uintptr, e syscall.Errno) {
+	if e != 0 {
+		r.got, r.errno = 0, e
+		return
+	}
+	r.got, r.errno = int(n), 0
 }
 
 func (c *Conn) readSys(msgs []Message) (int, error) {
@@ -100,30 +112,11 @@ func (c *Conn) readSys(msgs []Message) (int, error) {
 // doTryRead is doRead with MSG_DONTWAIT: nothing queued is zero
 // datagrams, not an error.
 func (r *reader) doTryRead(fd uintptr) {
-	for {
-		var n uintptr
-		var e syscall.Errno
-		if r.batch {
-			n, _, e = unix.RawSyscall6(unix.SYS_RECVMMSG, fd, uintptr(unsafe.Pointer(&r.hdrs[0])), uintptr(r.count), unix.MSG_DONTWAIT, 0, 0)
-		} else {
-			n, _, e = unix.RawSyscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&r.hdrs[0].Hdr)), unix.MSG_DONTWAIT)
-			if e == 0 {
-				r.hdrs[0].Len = uint32(n)
-				n = 1
-			}
-		}
-		switch e {
-		case unix.EINTR:
-			continue
-		case 0:
-			r.got, r.errno = int(n), 0
-		case unix.EAGAIN:
-			r.got, r.errno = 0, 0
-		default:
-			r.got, r.errno = 0, e
-		}
-		return
+	n, e := r.recv(fd, unix.MSG_DONTWAIT)
+	if e == unix.EAGAIN {
+		n, e = 0, 0
 	}
+	r.setResult(n, e)
 }
 
 // tryReadSys is readSys without waiting, on its own scratch space: it
