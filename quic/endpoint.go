@@ -68,6 +68,9 @@ type Endpoint struct {
 	// the endpoint's first connection.
 	hooks struct {
 		lingering, removed func(*Conn)
+		// lingerReceived runs after a lingering connection handled a
+		// datagram, on the reader.
+		lingerReceived func(*Conn, core.Datagram)
 		// batchHandled and flushing run in the driver with the
 		// connection's mu held: after it handled the datagrams it took,
 		// and before it sends.

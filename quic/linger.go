@@ -64,14 +64,19 @@ func (c *Conn) lingerDelay() time.Duration {
 // endpoint's reader.
 func (c *Conn) lingerReceive(d core.Datagram) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.drained {
-		return
+	if !c.drained {
+		now := c.ep.now()
+		c.core.HandleDatagram(now, d)
+		c.flush(now)
+		c.processEvents()
 	}
-	now := c.ep.now()
-	c.core.HandleDatagram(now, d)
-	c.flush(now)
-	c.processEvents()
+	c.mu.Unlock()
+	c.ep.mu.Lock()
+	hook := c.ep.hooks.lingerReceived
+	c.ep.mu.Unlock()
+	if hook != nil {
+		hook(c, d)
+	}
 }
 
 // lingerExpired runs when the wait should be over.

@@ -1,10 +1,14 @@
 package quic
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"net"
 	"testing"
 	"time"
+
+	"github.com/quicr/quicr/quic/internal/core"
 )
 
 // TestLingeringConnection checks the closing and draining periods run
@@ -78,5 +82,69 @@ func TestLingeringConnection(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLingeringConnectionAnswers checks that a connection in its closing
+// period, with its driver gone, still answers what arrives with
+// CONNECTION_CLOSE, at the falling rate of RFC 9000, 10.2.1: the second
+// datagram after the close brings one answer, the first none.
+func TestLingeringConnectionAnswers(t *testing.T) {
+	srv, ctls := echoServer(t, nil)
+	defer srv.Close()
+	cl := listenClient(t, nil)
+	defer cl.Close()
+	lingering := make(chan *Conn, 2)
+	raw, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	fromRaw := raw.LocalAddr().(*net.UDPAddr).AddrPort()
+	received := make(chan struct{}, 4)
+	for _, ep := range []*Endpoint{srv, cl} {
+		ep.mu.Lock()
+		ep.hooks.lingering = func(c *Conn) { lingering <- c }
+		ep.hooks.lingerReceived = func(_ *Conn, d core.Datagram) {
+			if d.Remote == fromRaw {
+				received <- struct{}{}
+			}
+		}
+		ep.mu.Unlock()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := cl.Dial(ctx, srv.Addr().String(), ctls, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.CloseWithError(0, "")
+	for range 2 { // the client's closing connection and the server's draining one
+		select {
+		case <-lingering:
+		case <-ctx.Done():
+			t.Fatal("the connections never lingered")
+		}
+	}
+	c.mu.Lock()
+	cid := c.core.InitialSourceConnID()
+	c.mu.Unlock()
+	// A short-header packet to the client's connection ID that does not
+	// decrypt: in the closing period any packet counts.
+	pkt := append([]byte{0x40}, cid.Bytes()...)
+	pkt = append(pkt, bytes.Repeat([]byte{0xa5}, 40)...)
+	sent := cl.SocketStats().DatagramsSent
+	for i, wantAnswers := range []uint64{0, 1} {
+		if _, err := raw.WriteToUDPAddrPort(pkt, cl.Addr().(*net.UDPAddr).AddrPort()); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-received:
+		case <-ctx.Done():
+			t.Fatalf("datagram %d never reached the lingering connection", i+1)
+		}
+		if got := cl.SocketStats().DatagramsSent - sent; got != wantAnswers {
+			t.Fatalf("after %d datagrams the closing connection sent %d, want %d", i+1, got, wantAnswers)
+		}
 	}
 }

@@ -288,6 +288,10 @@ func (c *Conn) Version() protocol.Version { return c.version }
 // OriginalDestConnID returns the client's first Destination Connection ID.
 func (c *Conn) OriginalDestConnID() protocol.ConnectionID { return c.odcid }
 
+// InitialSourceConnID returns the connection ID this endpoint chose for
+// itself in its first packet.
+func (c *Conn) InitialSourceConnID() protocol.ConnectionID { return c.initialSCID }
+
 // HandshakeComplete reports whether the TLS handshake finished.
 func (c *Conn) HandshakeComplete() bool { return c.handshakeDone }
 
