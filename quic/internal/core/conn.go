@@ -104,6 +104,7 @@ type Conn struct {
 	handshakeDoneSend  bool   // server: HANDSHAKE_DONE to send (again)
 	handshakeDoneAcked bool
 	noTicket           bool          // server: the ClientHello offers no psk_dhe_ke, so no ticket (client_hello.go)
+	earlyResends       int           // flights sent again before the PTO (crypto_early_resend.go)
 	paramsDue          bool          // server: TLS waits for our transport parameters (supplyParams)
 	handshaking        *atomic.Int64 // server: its endpoint's handshakes in progress
 	hdResentAt         protocol.Time // last HANDSHAKE_DONE resent for a Handshake packet

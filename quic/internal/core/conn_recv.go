@@ -95,6 +95,9 @@ func (c *Conn) handlePacket(now protocol.Time, d Datagram, b []byte, first bool)
 		c.hdResentAt = now
 	}
 	if keys == nil || c.spaces[space].discarded {
+		if keys == nil && hdr.Type == protocol.PacketHandshake {
+			c.noteEarlyPacket()
+		}
 		c.drop(now, hdr.Type, len(pkt), qlog.DropKeyUnavailable)
 		return hdr.PacketLen, hdr.DCID, nil
 	}
@@ -174,6 +177,7 @@ func (c *Conn) handleShortPacket(now protocol.Time, d Datagram, b []byte, first 
 		return 0, hdr.DCID, nil
 	}
 	if !c.oneRTT.CanOpen() {
+		c.noteEarlyPacket()
 		c.drop(now, protocol.Packet1RTT, len(b), qlog.DropKeyUnavailable)
 		return len(b), hdr.DCID, nil
 	}
