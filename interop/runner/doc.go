@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package runner reproduces the QUIC interop runner on one Linux machine,
 // without Docker: it runs any client command against any server command
 // that follows the runner's endpoint contract (environment ROLE, TESTCASE,

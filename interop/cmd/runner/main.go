@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command runner runs interop runner test cases between QUIC endpoints on
 // this machine, without Docker, and prints the runner's result matrix.
 //
