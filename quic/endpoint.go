@@ -63,9 +63,10 @@ type Endpoint struct {
 	// single marks an endpoint that Dial made for one connection: it
 	// closes when that connection ends.
 	single bool
-	// hooks are for tests: nil in use. Guarded by mu, except the
-	// driver's, which drivers read without it: a test sets those before
-	// the endpoint's first connection.
+	// hooks are for tests: nil in use. Guarded by mu, except those read
+	// per datagram (the driver's and lingerReceived), which are read
+	// without it: a test sets those before the endpoint's first
+	// connection.
 	hooks struct {
 		lingering, removed func(*Conn)
 		// lingerReceived runs after a lingering connection handled a

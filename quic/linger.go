@@ -71,10 +71,7 @@ func (c *Conn) lingerReceive(d core.Datagram) {
 		c.processEvents()
 	}
 	c.mu.Unlock()
-	c.ep.mu.Lock()
-	hook := c.ep.hooks.lingerReceived
-	c.ep.mu.Unlock()
-	if hook != nil {
+	if hook := c.ep.hooks.lingerReceived; hook != nil {
 		hook(c, d)
 	}
 }

@@ -20,23 +20,12 @@ func TestLingeringConnection(t *testing.T) {
 	for _, closeEndpoint := range []bool{false, true} {
 		name := map[bool]string{false: "deadline", true: "endpoint closed"}[closeEndpoint]
 		t.Run(name, func(t *testing.T) {
-			srv, ctls := echoServer(t, nil)
-			defer srv.Close()
-			cl := listenClient(t, nil)
 			lingering := make(chan *Conn, 2)
 			removed := make(chan *Conn, 2)
-			for _, ep := range []*Endpoint{srv, cl} {
-				ep.mu.Lock()
+			ctx, c, cl := dialHooked(t, func(ep *Endpoint) {
 				ep.hooks.lingering = func(c *Conn) { lingering <- c }
 				ep.hooks.removed = func(c *Conn) { removed <- c }
-				ep.mu.Unlock()
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			c, err := cl.Dial(ctx, srv.Addr().String(), ctls, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			})
 			s, err := c.OpenStreamSync(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -90,10 +79,6 @@ func TestLingeringConnection(t *testing.T) {
 // CONNECTION_CLOSE, at the falling rate of RFC 9000, 10.2.1: the second
 // datagram after the close brings one answer, the first none.
 func TestLingeringConnectionAnswers(t *testing.T) {
-	srv, ctls := echoServer(t, nil)
-	defer srv.Close()
-	cl := listenClient(t, nil)
-	defer cl.Close()
 	lingering := make(chan *Conn, 2)
 	raw, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	if err != nil {
@@ -102,22 +87,14 @@ func TestLingeringConnectionAnswers(t *testing.T) {
 	defer raw.Close()
 	fromRaw := raw.LocalAddr().(*net.UDPAddr).AddrPort()
 	received := make(chan struct{}, 4)
-	for _, ep := range []*Endpoint{srv, cl} {
-		ep.mu.Lock()
+	ctx, c, cl := dialHooked(t, func(ep *Endpoint) {
 		ep.hooks.lingering = func(c *Conn) { lingering <- c }
 		ep.hooks.lingerReceived = func(_ *Conn, d core.Datagram) {
 			if d.Remote == fromRaw {
 				received <- struct{}{}
 			}
 		}
-		ep.mu.Unlock()
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, err := cl.Dial(ctx, srv.Addr().String(), ctls, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	c.CloseWithError(0, "")
 	for range 2 { // the client's closing connection and the server's draining one
 		select {
@@ -147,4 +124,26 @@ func TestLingeringConnectionAnswers(t *testing.T) {
 			t.Fatalf("after %d datagrams the closing connection sent %d, want %d", i+1, got, wantAnswers)
 		}
 	}
+}
+
+// dialHooked connects a client endpoint to an echo server after set has
+// installed hooks on both, and returns a context bounding the test's
+// waits, the connection and the client endpoint.
+func dialHooked(t *testing.T, set func(*Endpoint)) (context.Context, *Conn, *Endpoint) {
+	t.Helper()
+	srv, ctls := echoServer(t, nil)
+	t.Cleanup(func() { srv.Close() })
+	cl := listenClient(t, nil)
+	for _, ep := range []*Endpoint{srv, cl} {
+		ep.mu.Lock()
+		set(ep)
+		ep.mu.Unlock()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	c, err := cl.Dial(ctx, srv.Addr().String(), ctls, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, c, cl
 }

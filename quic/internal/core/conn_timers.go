@@ -118,9 +118,15 @@ func (c *Conn) prepareProbe(s protocol.Space) {
 		// (RFC 9001, 4.1.2): every probe carries it.
 		c.handshakeDoneSend = true
 	}
-	for sp := protocol.SpaceInitial; sp <= protocol.SpaceHandshake; sp++ {
-		if c.spaces[sp].seal != nil && !c.spaces[sp].discarded {
-			c.spaces[sp].cryptoSend.RequeueUnacked()
+	c.requeueHandshakeCrypto()
+}
+
+// requeueHandshakeCrypto queues the unacknowledged CRYPTO data of the
+// Initial and Handshake spaces for sending again.
+func (c *Conn) requeueHandshakeCrypto() {
+	for s := protocol.SpaceInitial; s <= protocol.SpaceHandshake; s++ {
+		if sp := &c.spaces[s]; sp.seal != nil && !sp.discarded {
+			sp.cryptoSend.RequeueUnacked()
 		}
 	}
 }

@@ -172,8 +172,8 @@ func (c *Conn) setWriteSecret(level tls.QUICEncryptionLevel, suite protect.Suite
 // handleCryptoFrame feeds CRYPTO data to TLS in order (RFC 9000, 19.6).
 func (c *Conn) handleCryptoFrame(now protocol.Time, space protocol.Space, off uint64, data []byte) error {
 	sp := &c.spaces[space]
-	if len(data) > 0 && off+uint64(len(data)) <= sp.cryptoRecv.ReadOffset() {
-		c.noteDuplicateCrypto(space)
+	if !c.isClient && space == protocol.SpaceInitial && len(data) > 0 && off+uint64(len(data)) <= sp.cryptoRecv.ReadOffset() {
+		c.resendFlightEarly() // the client's Initial again: RFC 9002, 6.2.3
 	}
 	if off+uint64(len(data)) > sp.cryptoRecv.ReadOffset()+maxCryptoBuffer {
 		return &qerr.TransportError{Code: qerr.CryptoBufferExceeded, FrameType: 0x06, Reason: "too much out-of-order CRYPTO data"}

@@ -29,19 +29,7 @@ func (c *Conn) resendFlightEarly() {
 		}
 	}
 	c.earlyResends++
-	for s := protocol.SpaceInitial; s <= protocol.SpaceHandshake; s++ {
-		if sp := &c.spaces[s]; sp.seal != nil && !sp.discarded {
-			sp.cryptoSend.RequeueUnacked()
-		}
-	}
-}
-
-// noteDuplicateCrypto is called with CRYPTO data of space that lies wholly
-// below what was already received.
-func (c *Conn) noteDuplicateCrypto(space protocol.Space) {
-	if !c.isClient && space == protocol.SpaceInitial {
-		c.resendFlightEarly()
-	}
+	c.requeueHandshakeCrypto()
 }
 
 // noteEarlyPacket is called with a Handshake or 1-RTT packet that arrived
